@@ -257,7 +257,7 @@ class ProgressCB(Callback):
         if self.first:
             self.mbar.write(list(d), table=True)
             self.first = False
-        self.mbar.write(list(d.values()), table=True)
+        self.mbar.write([str(v) for v in d.values()], table=True)
 
     def before_epoch(self, learn): learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
 
