@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['ewma', 'ema_momentum_update', 'ema_momentum_update_foreach', 'Momentum']
 
-# %% ../nbs/05_momentum.ipynb #c5d4ea5e
+# %% ../nbs/05_momentum.ipynb #a76e3577
 import torch
 from torch import Tensor
 
 from .sgd import BaseOptimizer, check_in_range, sgd_update
 
-# %% ../nbs/05_momentum.ipynb #b8f82aec
+# %% ../nbs/05_momentum.ipynb #44f42061
 def ewma(xs:Tensor, # 1-d sequence $x_1, \dots, x_T$
          beta:float, # averaging factor $\beta$ in [0, 1)
          debias:bool=False, # divide by $1-\beta^t$ (Adam's bias correction, chapter 7)
@@ -24,7 +24,7 @@ def ewma(xs:Tensor, # 1-d sequence $x_1, \dots, x_T$
         out[t-1] = avg / (1 - beta**t) if debias else avg
     return out
 
-# %% ../nbs/05_momentum.ipynb #3629783e
+# %% ../nbs/05_momentum.ipynb #2d11d40b
 def ema_momentum_update(p:Tensor, # parameter, updated in place
                         grad:Tensor, # its prepared gradient
                         state:dict, # holds `momentum_buffer` $e$ (zeros before the first step)
@@ -46,7 +46,7 @@ def ema_momentum_update_foreach(params:list, grads:list, states:list, lr:float, 
     steps = torch._foreach_lerp(grads, bufs, momentum) if nesterov else bufs
     torch._foreach_add_(params, steps, alpha=-lr)
 
-# %% ../nbs/05_momentum.ipynb #fc5d26eb
+# %% ../nbs/05_momentum.ipynb #3c9c1573
 class Momentum(BaseOptimizer):
     "Heavy-ball momentum in the averaging form $e_t=\mu e_{t-1}+(1-\mu)g_t$ (fast.ai course); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
     def __init__(self, params, # tensors or param-group dicts
