@@ -12,7 +12,7 @@ __all__ = ['LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 'WD_NAMES', 'EPS_NAMES', 'QUIRK
            'asgm_update_foreach_', 'epoch_official', 'epoch_fixed', 'state_keys', 'scalar_state_keys', 'AutoSGM',
            'FusedConsts', 'fused_consts', 'fused_update_']
 
-# %% ../nbs/10_autosgm.ipynb #cb2902a4
+# %% ../nbs/10_autosgm.ipynb #e49f8bd7
 import math, types, warnings
 from functools import lru_cache
 from numbers import Real
@@ -21,7 +21,7 @@ import torch
 from torch.optim import Optimizer
 from fastcore.basics import patch
 
-# %% ../nbs/10_autosgm.ipynb #b0d8de26
+# %% ../nbs/10_autosgm.ipynb #927203fc
 LR_NAMES   = ('aoptlr', 'lr_init', 'num_lrc')
 BETA_NAMES = ('beta_n', 'beta_a', 'beta_i', 'gamma_i', 'eta_i', 'debias')
 RC_NAMES   = ('rcm', 'inseq', 'x', 'n', 'm', 'tau', 'spe', 'cfact', 'e')
@@ -29,7 +29,7 @@ WD_NAMES   = ('wd_cte', 'wd_lvl')
 EPS_NAMES  = ('eps',)
 QUIRKS     = ('fixed', 'official')
 
-# %% ../nbs/10_autosgm.ipynb #7ee7ca95
+# %% ../nbs/10_autosgm.ipynb #20dac332
 def _bad(tup, i, names, rng, v):
     "Raise the ValueError naming tuple `tup`, entry `i`, its allowed range `rng` and the value `v`"
     raise ValueError(f"{tup}[{i}] ({names[i]}) must be {rng}, got {v!r}")
@@ -44,7 +44,7 @@ def _as_tuple(tup, v, names):
         raise ValueError(f"{tup} must be a tuple of {len(names)} entries {names}, got {v!r}")
     return tuple(v)
 
-# %% ../nbs/10_autosgm.ipynb #ee12ffcd
+# %% ../nbs/10_autosgm.ipynb #eb05f1e6
 def check_lr_cfg(v, quirks='fixed'):
     "Validate `lr_cfg = (aoptlr, lr_init, num_lrc)`"
     v = _as_tuple('lr_cfg', v, LR_NAMES); a, lr, n = v
@@ -68,7 +68,7 @@ def check_beta_cfg(v):
     if not _flag(v[5]): _bad('beta_cfg', 5, BETA_NAMES, 'True or False', v[5])
     return v
 
-# %% ../nbs/10_autosgm.ipynb #57398fe0
+# %% ../nbs/10_autosgm.ipynb #684e4f97
 def check_rc_cfg(v, quirks='fixed'):
     "Validate `rc_cfg = (rcm, inseq, x, n, m, tau, spe, cfact, e)`"
     v = _as_tuple('rc_cfg', v, RC_NAMES); rcm, inseq, x, n, m, tau, spe, cfact, e = v
@@ -93,7 +93,7 @@ def check_rc_cfg(v, quirks='fixed'):
                          f"got {window_length(v)[0]}")
     return v
 
-# %% ../nbs/10_autosgm.ipynb #b0349cc4
+# %% ../nbs/10_autosgm.ipynb #6f6cc8d4
 def check_wd_cfg(v):
     "Validate `wd_cfg = (wd_cte, wd_lvl)`"
     v = _as_tuple('wd_cfg', v, WD_NAMES)
@@ -114,7 +114,7 @@ def check_config(lr_cfg, beta_cfg, rc_cfg, wd_cfg, eps_cfg, maximize, quirks):
     return dict(lr_cfg=check_lr_cfg(lr_cfg, quirks), beta_cfg=check_beta_cfg(beta_cfg), rc_cfg=check_rc_cfg(rc_cfg, quirks),
                 wd_cfg=check_wd_cfg(wd_cfg), eps_cfg=check_eps_cfg(eps_cfg), maximize=maximize, quirks=quirks)
 
-# %% ../nbs/10_autosgm.ipynb #e8a83303
+# %% ../nbs/10_autosgm.ipynb #b324aeb3
 def lowpass_coeffs(t:int,          # 1-based step
                    beta:float,     # pole
                    gamma:float=0., # zero
@@ -134,7 +134,7 @@ def lowpass_(z, x, beta, gamma, gain, scale):
     if gamma: z.add_(x, alpha=-gamma * gain)
     return y
 
-# %% ../nbs/10_autosgm.ipynb #519cc7ca
+# %% ../nbs/10_autosgm.ipynb #2181135a
 def window_length(rc_cfg):
     "Frame length `L` and number of stacked sub-shapes `M` of the window `rc_cfg` (SPEC §5.2)"
     tau, spe, cfact = rc_cfg[5], rc_cfg[6], rc_cfg[7]
@@ -142,7 +142,7 @@ def window_length(rc_cfg):
     if cfact == 2: return spe, 1
     return tau * spe, (cfact if cfact >= 3 else 1)
 
-# %% ../nbs/10_autosgm.ipynb #8310909f
+# %% ../nbs/10_autosgm.ipynb #f49bf7f9
 def cosine_shape(phi, n):
     "rcm=1: raised cosine $\\cos(\\pi\\phi/2)^n$"
     return math.cos(math.pi * phi / 2) ** n
@@ -159,7 +159,7 @@ def simple_poly_shape(phi, n):
     "rcm=4: simple polynomial $(1-\\phi^n)^2$"
     return (1 - phi ** n) ** 2
 
-# %% ../nbs/10_autosgm.ipynb #d790d277
+# %% ../nbs/10_autosgm.ipynb #19f43816
 def _logistic(phi, a, c):
     "A falling logistic step $1/(1+2^{a(\\phi-c)})$"
     return 1 / (1 + 2 ** (a * (phi - c)))
@@ -175,7 +175,7 @@ def logistic_late_shape(phi, n, normalise=True):
     c0 = 7/8 if normalise else 1/2
     return (s(phi, 7/8) - s(1, c0)) / (s(0, c0) - s(1, c0))
 
-# %% ../nbs/10_autosgm.ipynb #8d705482
+# %% ../nbs/10_autosgm.ipynb #c527d6a3
 def window_shape(rcm:int,           # window shape 0..6
                  phi:float,         # position in the anneal, 0..1
                  n:float,           # shape parameter
@@ -190,7 +190,7 @@ def window_shape(rcm:int,           # window shape 0..6
     J = max(1, math.ceil(M * phi))          # which stair phi falls on
     return (M - J + z0(M * phi - J + 1, n)) / M
 
-# %% ../nbs/10_autosgm.ipynb #a1b04e20
+# %% ../nbs/10_autosgm.ipynb #b01b8d84
 def window_official(t:int,   # step, 1-based
                     k:int,   # epoch counter
                     q:int,   # frame offset (state)
@@ -209,7 +209,7 @@ def window_official(t:int,   # step, 1-based
     if j == L - 1: q += L                       # frame complete: the next call starts a new one
     return rho, q
 
-# %% ../nbs/10_autosgm.ipynb #d5b69925
+# %% ../nbs/10_autosgm.ipynb #ae54bb1d
 def window_fixed(t:int,     # step, 1-based
                  k:int,     # epoch counter (epochs counted from spe)
                  rc_cfg):   # window configuration
@@ -224,7 +224,7 @@ def window_fixed(t:int,     # step, 1-based
     if f < e: return 1.0
     return x + (1 - x) * window_shape(rcm, (f - e) / (1 - e), n, M)
 
-# %% ../nbs/10_autosgm.ipynb #24acd94e
+# %% ../nbs/10_autosgm.ipynb #57dc3f51
 GOLDEN_FRAC = (math.sqrt(5) - 1) / 2
 
 @lru_cache(maxsize=16)
@@ -250,12 +250,12 @@ def kronecker_window(j:int, rc_cfg):
         phi = pts[j - n_flat]
     return x + (1 - x) * window_shape(rcm, phi, n, window_length(rc_cfg)[1])
 
-# %% ../nbs/10_autosgm.ipynb #f16c0c7b
+# %% ../nbs/10_autosgm.ipynb #f8784ce6
 def smooth_numerator_(lr_num, a):
     "$A_t = 0.1 A_{t-1} + 0.9 \\langle a_t\\rangle$: the per-tensor numerator (a 0-dim tensor, updated in place)"
     return lr_num.mul_(0.1).add_(a.mean(), alpha=0.9)
 
-# %% ../nbs/10_autosgm.ipynb #18ec3cc6
+# %% ../nbs/10_autosgm.ipynb #b73260e7
 def parcor_numerator_(lr_num, wsq, pc, w, v, lr, beta_n):
     "num_lrc=1: the parcor numerator $\\langle\\min(|P_t|, \\mu C_t)\\rangle$, smoothed (SPEC §4.2)"
     wsq.mul_(beta_n).addcmul_(w, w, value=1 - beta_n)    # C~_t = EMA of w*w
@@ -263,7 +263,7 @@ def parcor_numerator_(lr_num, wsq, pc, w, v, lr, beta_n):
     pc.mul_(beta_n).addcmul_(w, v, value=lr)             # P_t = beta_n P_{t-1} + mu w*v (a leaky sum)
     return smooth_numerator_(lr_num, torch.minimum(pc.abs(), cmax))
 
-# %% ../nbs/10_autosgm.ipynb #e3b8d9d6
+# %% ../nbs/10_autosgm.ipynb #bc29a4be
 def markov_parcor_numerator_(lr_num, wsq, pc, pcx, w, v, lr, beta_n, beta_a):
     "num_lrc=2: parcor numerator with $w\\odot v$ clipped at 4 running mean magnitudes (SPEC §4.3)"
     wsq.mul_(beta_n).addcmul_(w, w, value=1 - beta_n)
@@ -275,13 +275,13 @@ def markov_parcor_numerator_(lr_num, wsq, pc, pcx, w, v, lr, beta_n, beta_a):
     pc.mul_(beta_n).add_(h.mul_(lr).div_(c))             # P_t = beta_n P_{t-1} + mu h / C_t
     return smooth_numerator_(lr_num, torch.minimum(pc.abs(), c.mul_(lr)))
 
-# %% ../nbs/10_autosgm.ipynb #6ae9cc77
+# %% ../nbs/10_autosgm.ipynb #112697a1
 def moment_numerator_(lr_num, pc, u, lr, beta_n):
     "num_lrc=3: the moment numerator $\\langle\\min(\\mathrm{EMA}(\\mu u^2), \\mu)\\rangle$, smoothed (SPEC §4.4)"
     pc.mul_(beta_n).addcmul_(u, u, value=(1 - beta_n) * lr)   # Q_t
     return smooth_numerator_(lr_num, pc.clamp(max=lr))
 
-# %% ../nbs/10_autosgm.ipynb #48b8f43e
+# %% ../nbs/10_autosgm.ipynb #2bc3a4f9
 def chebyshev_clip_(v, cmag, cvar, beta_n, eps):
     "num_lrc=4 prefilter: rescale `v` in place so its spread stays within 4 running deviations (SPEC §4.5)"
     cmag.mul_(beta_n).add_(torch.linalg.vector_norm(v), alpha=1 - beta_n)   # M_t
@@ -289,7 +289,7 @@ def chebyshev_clip_(v, cmag, cvar, beta_n, eps):
     cvar.mul_(beta_n).addcmul_(q, q, value=1 - beta_n)                      # Sigma_t
     return v.mul_(torch.minimum(q, cvar.sqrt().add_(eps).mul_(4)).div_(q))
 
-# %% ../nbs/10_autosgm.ipynb #1ec215a5
+# %% ../nbs/10_autosgm.ipynb #ed1e59fc
 class StepScalars(NamedTuple):
     "Every host-side (float64) number one AutoSGM step of one group needs at step `t`"
     lr: float; rho: float                            # mu (param_group['lr']) and the window value rho_t
@@ -318,7 +318,7 @@ def step_scalars(group, t, rho):
                        adaptive, N if adaptive and N in (1, 2, 3) else 0, _cheb_on(group['lr_cfg'], group['quirks']),
                        group['maximize'] and not official, group['maximize'] and official)
 
-# %% ../nbs/10_autosgm.ipynb #e3d9d40d
+# %% ../nbs/10_autosgm.ipynb #22d25a30
 def asgm_update_(p, grad, state, h:StepScalars):
     "One AutoSGM step for parameter tensor `p`, in place: the readable per-tensor reference path"
     g = grad.neg() if h.neg_grad else grad                       # maximize, torch convention
@@ -342,7 +342,7 @@ def asgm_update_(p, grad, state, h:StepScalars):
     else: a = moment_numerator_(state['lr_num'], state['num_moment'], u, h.lr, h.beta_n)
     return p.addcmul_(v, a, value=-sign * h.rho)                 # (3.11) alpha = A_t rho
 
-# %% ../nbs/10_autosgm.ipynb #d3868e3d
+# %% ../nbs/10_autosgm.ipynb #fe13a70e
 def asgm_update_foreach_(ps, grads, states, h:StepScalars):
     "The same step for lists of tensors with `torch._foreach_*` kernels; reductions stay per tensor"
     F = torch
@@ -392,7 +392,7 @@ def asgm_update_foreach_(ps, grads, states, h:StepScalars):
     F._foreach_mul_(A, 0.1); F._foreach_add_(A, means, alpha=0.9)
     F._foreach_mul_(v, A); F._foreach_add_(ps, v, alpha=-sign * h.rho)
 
-# %% ../nbs/10_autosgm.ipynb #a7071f04
+# %% ../nbs/10_autosgm.ipynb #01639844
 def epoch_official(t, k, tau):
     "The original's epoch counter after step `t`: advances when t mod tau == 1 (Q1; never for tau=1)"
     return k + 1 if t % tau == 1 else k
@@ -401,7 +401,7 @@ def epoch_fixed(t, spe):
     "Epoch counter after step `t` with `spe` steps per epoch: ceil(t/spe)"
     return (t - 1) // spe + 1
 
-# %% ../nbs/10_autosgm.ipynb #e482de6c
+# %% ../nbs/10_autosgm.ipynb #58fc18b4
 def state_keys(lr_cfg, quirks='fixed'):
     "Names of the per-element states AutoSGM keeps for a parameter under `lr_cfg`"
     aoptlr, _, N = lr_cfg
@@ -436,7 +436,7 @@ def _advance_counters(state, rc_cfg, official):
         rho = window_fixed(t, k, rc_cfg)
     return t, rho
 
-# %% ../nbs/10_autosgm.ipynb #b860a2ec
+# %% ../nbs/10_autosgm.ipynb #add2676b
 CFG_KEYS = ('lr_cfg', 'beta_cfg', 'rc_cfg', 'wd_cfg', 'eps_cfg', 'maximize', 'quirks')
 
 class AutoSGM(Optimizer):
@@ -473,7 +473,7 @@ class AutoSGM(Optimizer):
         for g in self.param_groups:
             g.setdefault('foreach', None); g.setdefault('fused', False); g.setdefault('quirks', 'fixed')
 
-# %% ../nbs/10_autosgm.ipynb #47f13757
+# %% ../nbs/10_autosgm.ipynb #2b84026a
 def _use_foreach(group, device):
     "The multi-tensor path? `foreach=None` picks it off the CPU, as torch.optim does"
     return device.type != 'cpu' if group['foreach'] is None else group['foreach']
@@ -504,7 +504,7 @@ def step(self:AutoSGM, closure=None):
                 for p in ps: asgm_update_(p, p.grad, self.state[p], h)
     return loss
 
-# %% ../nbs/10_autosgm.ipynb #8cf50b81
+# %% ../nbs/10_autosgm.ipynb #851a8179
 @patch(cls_method=True)
 def heavy_ball(cls:AutoSGM, params,
                lr=1e-2,           # mu = lr_cfg[1]
@@ -526,7 +526,7 @@ def nesterov(cls:AutoSGM, params,
     return cls(params, lr_cfg=(False, lr, 0), beta_cfg=(0.9999, 0.999, momentum, momentum / (1 + momentum), 0., False),
                wd_cfg=(weight_decay, 0), **kwargs)
 
-# %% ../nbs/10_autosgm.ipynb #1dbf8a32
+# %% ../nbs/10_autosgm.ipynb #9eb359fd
 @patch(cls_method=True)
 def adam_like(cls:AutoSGM, params,
               lr=1e-3,              # mu = lr_cfg[1]
@@ -555,7 +555,7 @@ def parcor(cls:AutoSGM, params,
     return cls(params, lr_cfg=(True, lr, 2 if markov else 1), beta_cfg=(beta_n, betas[1], betas[0], gamma, 0., True),
                eps_cfg=(eps,), wd_cfg=(weight_decay, int(decoupled)), **kwargs)
 
-# %% ../nbs/10_autosgm.ipynb #588f33d4
+# %% ../nbs/10_autosgm.ipynb #c0c9b752
 class FusedConsts(NamedTuple):
     "The configuration constants the compiled step bakes in (one compilation per distinct value)"
     neg_grad: bool; wd: float; decoupled: bool; wd_gain: float
@@ -568,7 +568,7 @@ def fused_consts(h:StepScalars):
     return FusedConsts(h.neg_grad, h.wd, h.decoupled, h.wd_gain, h.beta_i, h.gamma_i, h.sm_gain, h.adaptive, h.beta_a,
                        h.mo_gain, h.eps, h.cheb, h.beta_n, h.num, -1. if h.neg_step else 1.)
 
-# %% ../nbs/10_autosgm.ipynb #1027fc9a
+# %% ../nbs/10_autosgm.ipynb #60bfe852
 def fused_update_(p, grad, z, sq, wsq, pc, pcx, A, cm, cv, lr, rho, sm_scale, mo_scale, c:FusedConsts):
     "The per-tensor step written for `torch.compile`: per-step scalars are 0-dim tensors, `c` is constant"
     g = -grad if c.neg_grad else grad
@@ -605,7 +605,7 @@ def fused_update_(p, grad, z, sq, wsq, pc, pcx, A, cm, cv, lr, rho, sm_scale, mo
     A.copy_(0.1 * A + 0.9 * a.mean())
     p.sub_((c.sign * rho) * A * v)
 
-# %% ../nbs/10_autosgm.ipynb #20a2725a
+# %% ../nbs/10_autosgm.ipynb #12c1bc5f
 _compiled = {}
 def _compiled_update(c:FusedConsts):
     "`fused_update_` compiled for configuration `c`, built on first use"
