@@ -1,7 +1,7 @@
 """Time of one `optimizer.step()` for every exported optimizer on each of its paths, against torch.optim.AdamW (fused and
 foreach), on ~10M parameters in 20 tensors. Everything is measured in one run: ratios to AdamW, bytes of optimizer state
 per parameter, and the bandwidth each step achieves as a fraction of a plain tensor copy (the physical limit of an
-element-wise optimizer), the copy being timed in the same run. Grown from `bench/autosgm_step.py`.
+element-wise optimizer), the copy being timed in the same run.
 
     python bench/step_time.py [--device cuda] [--steps 20] [--quick] [--only NAME ...] [--keep-malloc]
 
