@@ -248,11 +248,15 @@ def miniai_dls(bs=1024, # training batch size
     return DataLoaders.from_dd(load_fashion_mnist(path).with_transform(pil_to_normalised), bs, **kwargs)
 
 # %% ../nbs/01_data.ipynb #9c048bd4
-def _torch_like_permutation(n):
-    "The permutation `DataLoader(shuffle=True)` would use, drawn from torch's global generator."
-    torch.empty((), dtype=torch.int64).random_()                 # the loader's base seed (unused here)
-    seed = int(torch.empty((), dtype=torch.int64).random_().item())  # the sampler's seed
-    return torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+def _draw_int64()->int:
+    "One draw from torch's global generator, as `DataLoader` makes for each seed it needs."
+    return int(torch.empty((), dtype=torch.int64).random_().item())
+
+def _torch_like_order(n, shuffle):
+    "The index order one `DataLoader` pass uses (`None`: in order), with the same draws from the global generator."
+    _draw_int64()                                  # the loader's base seed (for workers; unused here)
+    if not shuffle: return None
+    return torch.randperm(n, generator=torch.Generator().manual_seed(_draw_int64()))  # the sampler's generator
 
 class TensorLoader:
     "Mini-batches `(x[idx], y[idx])` of tensors that already hold a whole split, shuffled by `randperm`."
@@ -269,7 +273,8 @@ class TensorLoader:
 
     def __iter__(self):
         n = len(self.x)
-        idx = _torch_like_permutation(n).to(self.x.device) if self.shuffle else None
+        idx = _torch_like_order(n, self.shuffle)
+        if idx is not None: idx = idx.to(self.x.device)
         for i in range(len(self)):
             sl = slice(i*self.bs, min((i+1)*self.bs, n))
             yield (self.x[sl], self.y[sl]) if idx is None else (self.x[idx[sl]], self.y[idx[sl]])
