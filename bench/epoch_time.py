@@ -1,10 +1,13 @@
-"""Epoch time of the course CNN on Fashion-MNIST: a plain PyTorch loop vs the Learner.
+"""Epoch time of the course CNN on Fashion-MNIST: a plain PyTorch loop vs the Learner, with AdamW and with AutoSGM.
 
 Prints, from one run on this machine, the seconds of one epoch (training pass + evaluation pass) for
   (i)   a plain hand-written PyTorch loop over pre-built normalised tensors,
   (ii)  the Learner with MetricsCB + ProgressCB on the fast tensor path (`fashion_dls`),
   (iii) the Learner on the miniai path (`with_transform` + collate, `miniai_dls`),
-and the ratios (ii)/(i) and (iii)/(i). Goal: (ii)/(i) <= 1.10.
+  (iv)  the Learner on the fast path with AutoSGM instead of AdamW: the comparison's `parcor` recipe
+        (iteration-dependent numerator, lr 2e-2; AutoSGM picks its for-loop path on the CPU, foreach elsewhere),
+and the ratios (ii)/(i), (iii)/(i), (iv)/(i) and (iv)/(ii) (the cost of AutoSGM's step over AdamW's).
+Goal: (ii)/(i) <= 1.10.
 
     python bench/epoch_time.py [--repeats 3] [--device cpu] [--skip-miniai]
 """
@@ -16,6 +19,7 @@ import torch.nn.functional as F
 from miniai_asgm.data import fashion_dls, fashion_tensors, miniai_dls
 from miniai_asgm.learner import DeviceCB, MetricsCB, ProgressCB, TrainLearner, def_device, set_seed
 from miniai_asgm.activations import course_model
+from miniai_asgm.compare import get_recipe
 from torcheval.metrics import MulticlassAccuracy
 
 def sync(device):
@@ -46,10 +50,10 @@ def plain_epoch(device, bs=1024, lr=1e-2):
     sync(device)
     return time.perf_counter() - t0, acc
 
-def learner_epoch(dls, device, lr=1e-2):
-    "(ii)/(iii): the Learner with metrics and progress bars."
+def learner_epoch(dls, device, lr=1e-2, opt_func=torch.optim.AdamW):
+    "(ii)/(iii)/(iv): the Learner with metrics and progress bars."
     set_seed(42)
-    learn = TrainLearner(course_model(), dls, F.cross_entropy, lr=lr, opt_func=torch.optim.AdamW,
+    learn = TrainLearner(course_model(), dls, F.cross_entropy, lr=lr, opt_func=opt_func,
                          cbs=[DeviceCB(device), MetricsCB(accuracy=MulticlassAccuracy()), ProgressCB()])
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         sync(device); t0 = time.perf_counter()
@@ -69,11 +73,15 @@ def main():
     runs = {'(i) plain loop': [plain_epoch(a.device) for _ in range(a.repeats)],
             '(ii) Learner, fast path': [learner_epoch(fast, a.device) for _ in range(a.repeats)]}
     if not a.skip_miniai: runs['(iii) Learner, miniai path'] = [learner_epoch(miniai_dls(1024), a.device)]
+    asgm = get_recipe('parcor')
+    runs['(iv) Learner, AutoSGM parcor'] = [learner_epoch(fast, a.device, asgm.lr, asgm.opt_func) for _ in range(a.repeats)]
     med = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
     for k, v in runs.items():
-        print(f"{k:28s} {med[k]:7.2f} s/epoch   (runs: {', '.join(f'{t:.2f}' for t, _ in v)}; test acc {v[-1][1]:.3f})")
+        print(f"{k:30s} {med[k]:7.2f} s/epoch   (runs: {', '.join(f'{t:.2f}' for t, _ in v)}; test acc {v[-1][1]:.3f})")
     base = med['(i) plain loop']
     print(f"ratio (ii)/(i)  = {med['(ii) Learner, fast path']/base:.3f}   (goal <= 1.10)")
     if '(iii) Learner, miniai path' in med: print(f"ratio (iii)/(i) = {med['(iii) Learner, miniai path']/base:.3f}")
+    print(f"ratio (iv)/(i)  = {med['(iv) Learner, AutoSGM parcor']/base:.3f}   "
+          f"(iv)/(ii) = {med['(iv) Learner, AutoSGM parcor']/med['(ii) Learner, fast path']:.3f}  (AutoSGM vs AdamW, same Learner)")
 
 if __name__ == '__main__': main()

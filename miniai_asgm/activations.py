@@ -148,10 +148,11 @@ def conv(ni:int, nf:int, # input and output channels
 
 def get_model(act=nn.ReLU, # activation class (or factory)
               nfs=(1, 8, 16, 32, 64), # channels: the input's, then each stride-2 conv's
-              norm=None # normalisation class, e.g. `nn.BatchNorm2d`
+              norm=None, # normalisation class, e.g. `nn.BatchNorm2d`
+              bias:bool=None # bias of the hidden convs; default (None): only when there is no norm
              )->nn.Sequential:
     "The course CNN: stride-2 convs 28→14→7→4→2, a last conv to 10 classes (2→1) and Flatten."
-    layers = [conv(nfs[i], nfs[i+1], act=act, norm=norm) for i in range(len(nfs)-1)]
+    layers = [conv(nfs[i], nfs[i+1], act=act, norm=norm, bias=bias) for i in range(len(nfs)-1)]
     return nn.Sequential(*layers, conv(nfs[-1], 10, act=None, norm=None, bias=True), nn.Flatten())
 
 # %% ../nbs/03_activations.ipynb #c5d3f1ac
@@ -160,7 +161,7 @@ iw = partial(init_weights, leaky=0.1)
 
 def course_model()->nn.Sequential:
     "`get_model` with `GeneralRelu(leak=0.1, sub=0.4)`, batch-norm and Kaiming init: the CNN of every optimizer chapter."
-    return get_model(act_gr, norm=nn.BatchNorm2d).apply(iw)
+    return get_model(act_gr, norm=nn.BatchNorm2d, bias=True).apply(iw)
 
 # %% ../nbs/03_activations.ipynb #27a89272
 def fit_course_model(opt_func, # called as `opt_func(params, lr)`, e.g. `torch.optim.AdamW`

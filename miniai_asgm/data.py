@@ -213,7 +213,7 @@ def normalise(x:torch.Tensor # uint8 pixels (any shape)
 # %% ../nbs/01_data.ipynb #ad6ed4d2
 def pil_to_normalised(b): 
     "Batch transform for `with_transform`: PIL images -> normalised `[1,28,28]` float tensors."
-    b['image'] = [normalise(torch.from_numpy(np.asarray(o, dtype=np.uint8))[None]) for o in b['image']]
+    b['image'] = [normalise(torch.from_numpy(np.array(o, dtype=np.uint8))[None]) for o in b['image']]
     return b
 
 def collate_dict(ds):
