@@ -594,14 +594,14 @@ def fused_update_list_(ps, grads, states, lr, rho, sm_scale, mo_scale, c:FusedCo
     for p, g, st in zip(ps, grads, states): fused_update_(p, g, *st, lr, rho, sm_scale, mo_scale, c)
 
 MAX_BUCKET_GRAPHS = 16   # distinct buckets compiled as a whole before falling back to per-tensor kernels
-_compiled = {}
+_bucket_fns, _tensor_fns = {}, {}   # compiled `fused_update_list_` per bucket, `fused_update_` per configuration
 
-def _compile_copy(f, key, dynamic):
+def _compile_copy(f, cache, key, dynamic):
     "`torch.compile` a fresh copy of `f` for `key`: torch's recompile limit then counts per key, not per function"
-    if key not in _compiled:
-        code = f.__code__.replace(co_name=f'{f.__name__}{len(_compiled)}')
-        _compiled[key] = torch.compile(types.FunctionType(code, f.__globals__, code.co_name), dynamic=dynamic, fullgraph=True)
-    return _compiled[key]
+    if key not in cache:
+        code = f.__code__.replace(co_name=f'{f.__name__}{len(cache)}')
+        cache[key] = torch.compile(types.FunctionType(code, f.__globals__, code.co_name), dynamic=dynamic, fullgraph=True)
+    return cache[key]
 
 def _flat_state(st):
     "The state tensors of one parameter in `fused_update_`'s order, flattened (None where absent)"
@@ -620,10 +620,10 @@ def _fused_step(opt, ps, h):
     key = (c, tuple((p.shape, p.dtype, p.device) for p in todo), tuple(tuple(x is None for x in st) for st in args[2]))
     done = 0                                                     # tensors already updated, should compiling fail
     try:
-        if key in _compiled or len([k for k in _compiled if len(k) == 3]) < MAX_BUCKET_GRAPHS:
-            _compile_copy(fused_update_list_, key, False)(*args, *sc, c)
+        if key in _bucket_fns or len(_bucket_fns) < MAX_BUCKET_GRAPHS:
+            _compile_copy(fused_update_list_, _bucket_fns, key, False)(*args, *sc, c)
         else:
-            f = _compile_copy(fused_update_, c, True)
+            f = _compile_copy(fused_update_, _tensor_fns, c, True)
             for p, g, st in zip(*args): f(p, g, *st, *sc, c); done += 1
     except Exception as e:
         warnings.warn(f"AutoSGM(fused=True): torch.compile failed ({type(e).__name__}: {str(e)[:200]}); "

@@ -266,7 +266,7 @@ class DDPCB(Callback):
         if not learn.training: return
         glob = learn.loss.detach() * (self.n / self.B)
         dist.all_reduce(glob)                                     # sum_r n_r/B L_r: the global-batch loss
-        loc = learn.loss if self.n * self.world == self.B else learn.loss * (self.n * self.world / self.B)
+        loc = learn.loss * (self.n * self.world / self.B)          # DDP averages over ranks: undo 1/world, weight n/B
         learn.loss = glob + (loc - loc.detach())                  # value: global loss; gradient: this rank's weighted share
     def cleanup_fit(self, learn):
         if hasattr(self, 'module'): learn.model = self.module

@@ -121,16 +121,13 @@ def wd_coef(wd:float, # weight-decay factor
 # %% ../nbs/11_elra.ipynb #bf75d48c
 def _flat(ts): return torch.cat([t.reshape(-1) for t in ts])
 
+def _views(ps, x):
+    "The flat vector `x` as tensors shaped like `ps` (views, no copy)"
+    return [v.view_as(p) for p, v in zip(ps, x.split([p.numel() for p in ps]))]
+
 def _unflat_(ps, x):
     "Copy the flat vector `x` back into the tensors `ps`"
-    i = 0
-    for p in ps: p.copy_(x[i:i+p.numel()].view_as(p)); i += p.numel()
-
-def _views(ps, x):
-    "The flat vector `x` as tensors shaped like `ps`"
-    out, i = [], 0
-    for p in ps: out.append(x[i:i+p.numel()].view_as(p)); i += p.numel()
-    return out
+    for p, v in zip(ps, _views(ps, x)): p.copy_(v)
 
 def _check_loss(loss, nm='loss'):
     "The loss as a Python float; errors for anything that is not a real scalar or is -inf"
