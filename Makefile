@@ -1,12 +1,15 @@
-# `make test` is the whole test suite: sync checks, the site's notebook processing (nbdev_proc_nbs),
-# then every notebook executed by nbdev_test.
+# `make test` is the whole test suite: sync checks, warning-free compile and import of the library, the site's
+# notebook processing (nbdev_proc_nbs), then every notebook executed by nbdev_test.
+# On a new machine (a GPU, another CPU or torch), `make test-all` runs every cell of every notebook even after a
+# failure and lists every failing cell.
 PY ?= python
 
-.PHONY: test check docs nbs export readme
+.PHONY: test test-all check docs nbs export readme
 test: check docs nbs
 
 check:
 	$(PY) tools/check_sync.py
+	$(PY) tools/check_imports.py
 
 docs:
 	nbdev_proc_nbs --n_workers 1 > /dev/null 2>&1 || (nbdev_proc_nbs --n_workers 1; exit 1)
@@ -14,6 +17,9 @@ docs:
 
 nbs:
 	$(PY) tools/test_nbs.py
+
+test-all:
+	$(PY) tools/test_nbs.py --keep-going
 
 export:
 	nbdev_export && nbdev_clean && $(PY) tools/make_readme.py

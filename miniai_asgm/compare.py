@@ -337,8 +337,8 @@ def _parser():
     p.add_argument('--no-progress', action='store_true', help="no progress bars")
     return p
 
-def _check_args(a):
-    "Raise `UsageError` on a bad argument; return the recipe names and the device."
+def _check_args(a, n_proc:int=1):
+    "Raise `UsageError` on a bad argument (`n_proc`: processes on this node); return the recipe names and the device."
     names = [get_recipe(n).name for n in a.opt] if a.opt else None  # KeyError lists the valid names
     if a.epochs < 1: raise UsageError(f"--epochs must be >= 1, got {a.epochs}")
     if a.seeds < 1: raise UsageError(f"--seeds must be >= 1, got {a.seeds}")
@@ -347,8 +347,8 @@ def _check_args(a):
     else:
         try: device = torch.device(a.device)
         except (RuntimeError, ValueError): raise UsageError(f"--device must be auto, cpu, cuda[:N] or mps, got {a.device!r}") from None
-        if device.type == 'cuda' and not torch.cuda.is_available(): raise UsageError("--device cuda: no CUDA GPU is available here")
         if device.type == 'mps' and not torch.backends.mps.is_available(): raise UsageError("--device mps: MPS is not available here")
+    _check_gpus(n_proc, torch.cuda.device_count(), device)   # counts the GPUs without touching one
     return names, device
 
 def _check_out(out):
@@ -365,6 +365,27 @@ def _dist_env():
     "`(rank, local_rank, world_size)` when started by `torchrun` (read from its environment), else `None`."
     if 'WORLD_SIZE' not in os.environ or 'RANK' not in os.environ: return None
     return int(os.environ['RANK']), int(os.environ.get('LOCAL_RANK', 0)), int(os.environ['WORLD_SIZE'])
+
+def _procs_per_node()->int:
+    "Processes `torchrun` started on this node (`--nproc_per_node`): `LOCAL_WORLD_SIZE`, else `WORLD_SIZE`, else 1."
+    return int(os.environ.get('LOCAL_WORLD_SIZE', os.environ.get('WORLD_SIZE', 1)))
+
+def _check_gpus(n_proc:int, # processes on this node, each wanting a GPU of its own
+                n_gpu:int, # CUDA GPUs visible here, `torch.cuda.device_count()`
+                device # the device asked for (after `auto` is resolved)
+               ):
+    "Raise `UsageError` if `device` is CUDA and the `n_proc` processes cannot each get their own of the `n_gpu` GPUs."
+    device = torch.device(device)
+    if device.type != 'cuda': return
+    gpus = 'no CUDA GPU is' if n_gpu == 0 else f"only {n_gpu} CUDA GPU{'s are' if n_gpu > 1 else ' is'}"
+    if n_proc > 1 and n_proc > n_gpu:
+        fix = f"--nproc_per_node<={n_gpu} or --device cpu" if n_gpu else "--device cpu"
+        raise UsageError(f"{n_proc} processes (torchrun --nproc_per_node={n_proc}) but {gpus} visible; use {fix}")
+    if n_gpu == 0: raise UsageError(f"--device {device}: no CUDA GPU is visible here; use --device cpu")
+    if device.index is not None and device.index >= n_gpu:
+        raise UsageError(f"--device {device} but {gpus} visible (cuda:0 to cuda:{n_gpu - 1})")
+    if device.index is not None and n_proc > 1:
+        raise UsageError(f"--device {device} would put all {n_proc} processes on one GPU; use --device cuda (process i takes cuda:i)")
 
 def _rank_device(device, local_rank:int):
     "This process's device: `cuda` without an index becomes `cuda:local_rank`."
@@ -394,7 +415,7 @@ def main(argv:list=None # arguments (default `sys.argv[1:]`)
     err = lambda msg: say(f"asgm-compare: error: {msg}", file=sys.stderr)
     try:
         a = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-        names, device = _check_args(a)
+        names, device = _check_args(a, _procs_per_node() if env else 1)   # before any GPU or process group
     except UsageError as e: err(e); return 2
     except KeyError as e: err(e.args[0]); return 2
     except SystemExit as e: return e.code or 0          # --help
@@ -413,7 +434,7 @@ def _run(a, names, device, rank, env, say, err):
     except DataError as e: err(f"no usable Fashion-MNIST data: {e}"); return 2
     seeds = [42 + i for i in range(a.seeds)]
     n = len(names or RECIPES)
-    par = f", {env[2]} processes (DDP, bs {a.bs} split over them)" if env else ''
+    par = '' if not env else f", {env[2]} processes (DDP, bs {a.bs} split over them)" if env[2] > 1 else ", 1 process (torchrun)"
     say(f"asgm-compare: {n} optimizer(s) x {len(seeds)} seed(s), {a.epochs} epoch(s), bs={a.bs}, "
         f"{len(dls.train)} batches/epoch on {device}{par}; results -> {out}")
     runs = []
