@@ -272,9 +272,10 @@ class TensorLoader:
     def __len__(self): return len(self.x)//self.bs if self.drop_last else -(-len(self.x)//self.bs)
 
     def __iter__(self):
-        n = len(self.x)
+        n, dev = len(self.x), self.x.device
         idx = _torch_like_order(n, self.shuffle)
-        if idx is not None: idx = idx.to(self.x.device)
+        if idx is not None and idx.device != dev:   # to a GPU from pinned memory: Python does not wait for the copy
+            idx = idx.pin_memory().to(dev, non_blocking=True) if dev.type == 'cuda' else idx.to(dev)
         for i in range(len(self)):
             sl = slice(i*self.bs, min((i+1)*self.bs, n))
             yield (self.x[sl], self.y[sl]) if idx is None else (self.x[idx[sl]], self.y[idx[sl]])

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['def_device', 'to_device', 'to_cpu', 'set_seed', 'CancelFitException', 'CancelBatchException', 'CancelEpochException',
            'CallbackError', 'Callback', 'run_cbs', 'with_cbs', 'Learner', 'TrainCB', 'TrainLearner', 'DeviceCB',
-           'SingleBatchCB', 'MetricsCB', 'ProgressCB', 'LRFinderCB', 'lr_find']
+           'SingleBatchCB', 'to_floats', 'WeightedMean', 'Accuracy', 'MetricsCB', 'ProgressCB', 'SyncCount',
+           'count_syncs', 'LRFinderCB', 'lr_find']
 
 # %% ../nbs/02_learner.ipynb #d7a86a53
 import math, random
@@ -204,15 +205,91 @@ class SingleBatchCB(Callback):
 import warnings
 # torcheval builds some metrics with `torch.jit.script`, which recent torch versions deprecate loudly
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
-from torcheval.metrics import Mean
+
+def to_floats(xs)->list:
+    "Python floats of numbers and one-element tensors; the tensors of each device reach the host in one transfer."
+    xs = list(xs)
+    out, by_dev = [None]*len(xs), {}
+    for i, x in enumerate(xs):
+        if not isinstance(x, torch.Tensor): out[i] = float(x); continue
+        if x.numel() != 1: raise ValueError(f"expected a number or a one-element tensor, got a tensor of shape {tuple(x.shape)}")
+        by_dev.setdefault(x.device, []).append(i)
+    for ix in by_dev.values():
+        vals = torch.stack([xs[i].detach().reshape(()) for i in ix]).double().tolist()   # the one read of this device
+        for i, v in zip(ix, vals): out[i] = v
+    return out
+
+class WeightedMean:
+    "Weighted mean of tensors, summed on their device: `update` queues device work and never reads a value back."
+    def __init__(self): self._device = torch.device('cpu'); self.reset()
+    @property
+    def device(self)->torch.device: return self._device
+    def to(self, device):
+        "Move the running sum to `device`, keeping its value."
+        self._device = torch.device(device)
+        self.total = self.total.to(self._device)
+        return self
+    def reset(self):
+        "Start again, on the current device."
+        self.total, self.weight = torch.zeros((), dtype=torch.float64, device=self._device), 0.
+        return self
+    def update(self, x:torch.Tensor, # values (e.g. a batch's mean loss)
+               weight:float=1. # a Python number (e.g. the batch size): it stays on the host
+              ):
+        "Add `weight` times each element of `x` to the sum, and `weight` per element to the total weight."
+        x = x.detach()
+        if x.device != self.total.device: self.to(x.device)
+        self.total.add_(x.sum() if x.dim() else x, alpha=weight)
+        self.weight += weight * x.numel()
+        return self
+    def compute(self)->torch.Tensor:
+        "The weighted mean, a float64 tensor on the device (0 before any update, as torcheval's `Mean`)."
+        return self.total / self.weight if self.weight else self.total.clone()
+
+class Accuracy:
+    "Fraction of top-1 predictions equal to the targets, counted on the device; `MulticlassAccuracy()`'s value."
+    def __init__(self): self._device = torch.device('cpu'); self.reset()
+    @property
+    def device(self)->torch.device: return self._device
+    def to(self, device):
+        "Move the count of correct predictions to `device`, keeping its value."
+        self._device = torch.device(device)
+        self.correct = self.correct.to(self._device)
+        return self
+    def reset(self):
+        "Start again, on the current device."
+        self.correct, self.total = torch.zeros((), dtype=torch.int64, device=self._device), 0
+        return self
+    def update(self, preds:torch.Tensor, # class scores `[n, c]`, or predicted classes `[n]`
+               targ:torch.Tensor # true classes `[n]`
+              ):
+        "Count the correct predictions on the device; the number of targets is known on the host."
+        p = preds.detach()
+        if p.dim() > 1: p = p.argmax(-1)
+        if p.shape != targ.shape: raise ValueError(f"predictions of shape {tuple(preds.shape)} do not match targets of shape {tuple(targ.shape)}")
+        if p.device != self.correct.device: self.to(p.device)
+        self.correct += (p == targ).sum()
+        self.total += targ.numel()
+        return self
+    def compute(self)->torch.Tensor:
+        "Correct / total as float32, the same division as torcheval's (NaN before any update)."
+        return self.correct.float() / self.total
+
+def _metric_to(m, device):
+    "Move metric `m` to `device`; for a torcheval metric also the initial states its `reset` copies from."
+    m.to(device)
+    defaults = getattr(m, '_state_name_to_default', None)   # torcheval keeps them on the CPU: each reset would be a copy to the GPU, a sync
+    if isinstance(defaults, dict):
+        for k, d in defaults.items():
+            if isinstance(d, torch.Tensor): defaults[k] = d.to(device)
 
 class MetricsCB(Callback):
-    "Track torcheval metrics and the weighted mean loss per epoch; print (or hand to `ProgressCB`) each epoch."
+    "Track metrics and the weighted mean loss per epoch on the device; read them once per epoch, print (or hand to `ProgressCB`)."
     def __init__(self, *ms, **metrics):
         for o in ms: metrics[type(o).__name__] = o
         self.metrics = metrics
         self.all_metrics = copy(metrics)
-        self.all_metrics['loss'] = self.loss = Mean()
+        self.all_metrics['loss'] = self.loss = WeightedMean()
         self.log = []
 
     def _log(self, d): print(d)
@@ -229,19 +306,47 @@ class MetricsCB(Callback):
         x, y, *_ = learn.batch
         preds, dev = learn.preds.detach(), learn.preds.device
         for m in self.all_metrics.values():
-            if m.device != dev: m.to(dev)
+            if m.device != dev: _metric_to(m, dev)
         for m in self.metrics.values(): m.update(preds, y)
-        self.loss.update(learn.loss.detach(), weight=len(x))
+        self.loss.update(learn.loss, weight=len(x))
 
     def after_epoch(self, learn):
-        rec = {k: float(v.compute()) for k, v in self.all_metrics.items()}
-        rec = {'epoch': learn.epoch, 'train': learn.training, **rec}
+        vals = to_floats(m.compute() for m in self.all_metrics.values())
+        rec = {'epoch': learn.epoch, 'train': learn.training, **dict(zip(self.all_metrics, vals))}
         self.log.append(rec)
         self._log({'epoch': rec['epoch'], 'train': 'train' if rec['train'] else 'eval',
                    **{k: f'{v:.3f}' for k, v in rec.items() if k not in ('epoch', 'train')}})
 
 # %% ../nbs/02_learner.ipynb #de5ad1cd
 from fastprogress import progress_bar, master_bar
+
+class _HostCopy:
+    "The latest value of a scalar tensor that has reached the host: copies start without waiting, and are read once landed."
+    def __init__(self, device:torch.device, every:int=10):
+        self.device, self.every, self.n = device, every, 0
+        self.cuda = device.type == 'cuda'
+        buf = torch.zeros((), dtype=torch.float32)
+        self.buf = buf.pin_memory() if self.cuda else buf   # pinned: the GPU copies into it while Python goes on
+        self.view = self.buf.numpy()                        # host memory: reading it never waits for a device
+        self.event = torch.cuda.Event() if self.cuda else None
+        self.pending, self.value = False, None
+
+    def _take(self):
+        if self.pending and (self.event is None or self.event.query()): self.value, self.pending = float(self.view), False
+
+    def put(self, t:torch.Tensor)->float|None:
+        "Start copying `t` unless the last copy is still on its way; return the latest value that has landed."
+        self.n += 1
+        self._take()
+        if not self.pending:
+            if self.cuda:
+                self.buf.copy_(t.detach(), non_blocking=True)
+                self.event.record(torch.cuda.current_stream(t.device))
+                self.pending = True
+            elif self.device.type == 'cpu' or self.n % self.every == 1:   # other accelerators (mps): no event to poll,
+                self.buf.copy_(t.detach()); self.pending = True           # so a copy that waits, every `every` batches
+        self._take()
+        return self.value
 
 class ProgressCB(Callback):
     "fastprogress bars over epochs and batches, metrics as a table, and optionally a live loss plot."
@@ -250,7 +355,7 @@ class ProgressCB(Callback):
 
     def before_fit(self, learn):
         learn.epochs = self.mbar = master_bar(learn.epochs)
-        self.first, self.losses, self.val_losses = True, [], []
+        self.first, self.losses, self.val_losses, self._dev_losses, self._copy = True, [], [], [], None
         if hasattr(learn, 'metrics'): learn.metrics._log = self._log
 
     def _log(self, d):
@@ -263,16 +368,25 @@ class ProgressCB(Callback):
 
     def after_batch(self, learn):
         if not learn.training: return
-        loss = float(learn.loss.detach())
-        learn.dl.comment = f'{loss:.3f}'
-        if self.plot:
-            self.losses.append(loss)
-            if self.val_losses: self._graph()
+        loss = learn.loss.detach()
+        if self._copy is None or self._copy.device != loss.device: self._copy = _HostCopy(loss.device)
+        v = self._copy.put(loss)
+        if v is not None: learn.dl.comment = f'{v:.3f}'
+        if self.plot: self._dev_losses.append(loss)
+
+    def _read_losses(self):
+        "The training losses collected on the device since the last read, now on the host (one transfer)."
+        if self._dev_losses: self.losses += to_floats(self._dev_losses)
+        self._dev_losses = []
 
     def after_epoch(self, learn):
-        if learn.training or not self.plot or not hasattr(learn, 'metrics'): return
-        self.val_losses.append(learn.metrics.log[-1]['loss'])
-        self._graph()
+        if not self.plot: return
+        if learn.training:
+            self._read_losses()
+            if self.val_losses: self._graph()
+        elif hasattr(learn, 'metrics'):
+            self.val_losses.append(learn.metrics.log[-1]['loss'])
+            self._graph()
 
     def _graph(self):
         n = len(self.losses)
@@ -280,7 +394,78 @@ class ProgressCB(Callback):
         self.mbar.update_graph([[range(n), self.losses], [ve, self.val_losses]])
 
     def cleanup_fit(self, learn):
-        if self.plot and self.losses: self._graph()
+        if not self.plot: return
+        self._read_losses()
+        if self.losses: self._graph()
+
+# %% ../nbs/02_learner.ipynb #8801355e
+import sys
+from collections import Counter
+from contextlib import contextmanager
+
+class SyncCount:
+    "Host syncs seen by `count_syncs`: `where` counts them by kind and source line, `n` is their number."
+    def __init__(self, device, skip=()): self.device, self.skip, self.where = torch.device(device), tuple(skip), Counter()
+    @property
+    def n(self)->int: return sum(self.where.values())
+    def add(self, kind, where):
+        if not any(s in where for s in self.skip): self.where[f'{kind} in {where}'] += 1
+    def __repr__(self): return f"{self.n} host syncs on {self.device}" + ''.join(f"\n  {v:4d}  {k}" for k, v in self.where.most_common())
+
+_READS = ('item', 'tolist', 'numpy', 'cpu', '__float__', '__int__', '__index__', '__bool__')
+
+def _short(fn):
+    "A file name from its package's folder on (`torch/optim/adam.py`), or its last two parts."
+    fn = fn.replace('\\', '/')
+    if fn.startswith('<ipython-input') or '/ipykernel_' in fn: return 'notebook cell'
+    return fn.split('site-packages/')[-1] if 'site-packages/' in fn else '/'.join(fn.split('/')[-2:])
+
+def _where(f):
+    "Function, file and line of frame `f`, skipping torch's own `Tensor.__format__`/`__array__` (they call `.item()`/`.numpy()`)."
+    while f is not None and f.f_code.co_filename.replace('\\', '/').endswith('torch/_tensor.py'): f = f.f_back
+    return f"{f.f_code.co_name} ({_short(f.f_code.co_filename)}:{f.f_lineno})" if f is not None else '?'
+
+@contextmanager
+def _count_host_reads(c):
+    "Count each read of a tensor's value on the host: `.item()`, `float`/`int`/`bool`, `.tolist()`, `.cpu()`, `.numpy()`."
+    saved = {nm: torch.Tensor.__dict__.get(nm) for nm in _READS}
+    def wrap(nm, f):
+        def _f(self, *args, **kwargs):
+            c.add(nm, _where(sys._getframe(1)))
+            return f(self, *args, **kwargs)
+        return _f
+    try:
+        for nm in saved: setattr(torch.Tensor, nm, wrap(nm, getattr(torch.Tensor, nm)))
+        yield c
+    finally:
+        for nm, f in saved.items():
+            if f is None: delattr(torch.Tensor, nm)
+            else: setattr(torch.Tensor, nm, f)
+
+@contextmanager
+def _count_cuda_syncs(c):
+    "Count the warnings of `torch.cuda.set_sync_debug_mode('warn')`: one per synchronising CUDA call."
+    prev = torch.cuda.get_sync_debug_mode()
+    with warnings.catch_warnings():
+        warnings.filterwarnings('always', message='.*synchronizing CUDA operation')   # every one, not once per line
+        show = warnings.showwarning
+        def _show(message, category, filename, lineno, *args, **kwargs):
+            if 'synchronizing CUDA operation' not in str(message): return show(message, category, filename, lineno, *args, **kwargs)
+            f = sys._getframe(1)   # find the frame that made the synchronising call, to name its function
+            while f is not None and not (f.f_code.co_filename == filename and f.f_lineno == lineno): f = f.f_back
+            c.add('sync', _where(f) if f is not None else f'{_short(filename)}:{lineno}')
+        warnings.showwarning = _show
+        torch.cuda.set_sync_debug_mode('warn')
+        try: yield c
+        finally: torch.cuda.set_sync_debug_mode(prev)
+
+@contextmanager
+def count_syncs(device=None, # the device whose syncs to count (default `def_device`)
+                skip=() # ignore syncs whose source line contains one of these strings (e.g. 'torch/optim/')
+               ):
+    "Count host syncs inside the block: CUDA's sync debug mode on a CUDA device, elsewhere every host read of a tensor's value."
+    c = SyncCount(device or def_device, skip)
+    with (_count_cuda_syncs if c.device.type == 'cuda' else _count_host_reads)(c): yield c
 
 # %% ../nbs/02_learner.ipynb #3ba07cc1
 import matplotlib.pyplot as plt
