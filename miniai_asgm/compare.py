@@ -20,11 +20,12 @@ import torch
 
 from .learner import Callback, def_device
 from .data import fashion_dls, DataError
-from .activations import fit_course_model
+from .course import fit_course_model
 from .optim import SGD, Momentum, RMSProp, Adam, AdamW
 from .sched import ParamSchedCB, RecorderCB, rec_lr, one_cycle
 from .autosgm import AutoSGM
-from .elra import ELRA, ELRACB
+from .elra import ELRA
+from .course import ELRACB
 
 # %% ../nbs/12_compare.ipynb #ef010fd5
 @dataclass

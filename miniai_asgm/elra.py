@@ -5,8 +5,7 @@
 # %% auto #0
 __all__ = ['D_START', 'D_SHRINK', 'ALPHA_MIN', 'ALPHA_MIN_RETRACE', 'ALPHA_MAX', 'KAPPA', 'ETA_MIN', 'S_MAX', 'INV_LN_15',
            'BOOST_BLOCK', 'growth_cap', 'p2m_alpha', 'damper_after_retrace', 'parabola_shrink', 'p2m_candidate',
-           'internal_lr', 'schedule_exp', 'window_len', 'wd_factor', 'wd_coef', 'ELRA', 'get_boost', 'load_boost',
-           'ELRACB']
+           'internal_lr', 'schedule_exp', 'window_len', 'wd_factor', 'wd_coef', 'ELRA', 'get_boost', 'load_boost']
 
 # %% ../nbs/11_elra.ipynb #538dccab
 import math, copy
@@ -415,30 +414,3 @@ def load_boost(model:torch.nn.Module, # a model with the optimized parameters (u
     if len(ps) != len(params): raise ValueError(f"params must hold {len(ps)} tensors, got {len(params)}")
     for p, v in zip(ps, params): p.copy_(v)
     return model
-
-# %% ../nbs/11_elra.ipynb #d12e6529
-from .learner import Callback, CancelBatchException
-
-class ELRACB(Callback):
-    "Feed batch losses to an `ELRA` optimizer, skip backward on retraced batches, report epoch losses"
-    order = -1
-    def before_fit(self, learn):
-        if not isinstance(learn.opt, ELRA): raise TypeError(f"ELRACB needs an ELRA optimizer, got {type(learn.opt).__name__}")
-        self.retraced, self.log, opt = 0, [], learn.opt
-        opt.step = lambda closure=None: ELRA.step(opt, closure, loss=self.loss)   # the learner calls opt.step()
-    def before_epoch(self, learn): self.tot, self.cnt, self.n0, self.r0 = 0., 0, learn.opt._gs().get('n', 0), self.retraced
-    def after_loss(self, learn):
-        self.loss = learn.loss.item()
-        bs = len(learn.batch[0]) if isinstance(learn.batch, (tuple, list)) else 1
-        if math.isfinite(self.loss): self.tot += self.loss*bs; self.cnt += bs
-        if not learn.training: return
-        if learn.opt.will_retrace(self.loss):
-            learn.opt.step_retrace(self.loss); self.retraced += 1
-            raise CancelBatchException()
-    def after_epoch(self, learn):
-        opt = learn.opt
-        if self.cnt and self.tot > 0: (opt.set_train_loss if learn.training else opt.set_valid_loss)(self.tot/self.cnt)
-        if learn.training:
-            self.log.append(dict(epoch=learn.epoch, retraced=self.retraced - self.r0,
-                                 steps=opt._gs().get('n', 0) - self.n0, collects=opt.collects))
-    def cleanup_fit(self, learn): learn.opt.__dict__.pop('step', None)
