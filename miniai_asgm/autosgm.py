@@ -10,7 +10,8 @@ __all__ = ['LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 'WD_NAMES', 'EPS_NAMES', 'QUIRK
            'kronecker_window', 'smooth_numerator_', 'parcor_numerator_', 'markov_parcor_numerator_',
            'moment_numerator_', 'chebyshev_clip_', 'StepScalars', 'step_scalars', 'asgm_update_',
            'asgm_update_foreach_', 'epoch_official', 'epoch_fixed', 'state_keys', 'scalar_state_keys', 'AutoSGM',
-           'FusedConsts', 'fused_consts', 'fused_update_', 'fused_update_list_']
+           'step', 'heavy_ball', 'nesterov', 'adam_like', 'parcor', 'FusedConsts', 'fused_consts', 'fused_update_',
+           'fused_update_list_']
 
 # %% ../nbs/10_autosgm.ipynb #e49f8bd7
 import math, types, warnings
@@ -19,7 +20,15 @@ from numbers import Real
 from typing import NamedTuple
 import torch
 from torch.optim import Optimizer
-from fastcore.basics import patch
+import inspect
+
+def _patch(f=None, *, cls_method=False):
+    "Attach `f` to the class named by its first parameter's annotation (fastcore's `patch`, without fastcore)."
+    if f is None: return lambda g: _patch(g, cls_method=cls_method)
+    cls = f.__annotations__[next(iter(inspect.signature(f).parameters))]
+    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+    setattr(cls, f.__name__, classmethod(f) if cls_method else f)
+    return f
 
 # %% ../nbs/10_autosgm.ipynb #927203fc
 LR_NAMES   = ('aoptlr', 'lr_init', 'num_lrc')
@@ -461,7 +470,7 @@ def _use_foreach(group, device):
     "The multi-tensor path? `foreach=None` picks it off the CPU, as torch.optim does"
     return device.type != 'cpu' if group['foreach'] is None else group['foreach']
 
-@patch
+@_patch
 @torch.no_grad()
 def step(self:AutoSGM, closure=None):
     "Perform one optimisation step; `closure` re-evaluates the model and returns the loss"
@@ -488,7 +497,7 @@ def step(self:AutoSGM, closure=None):
     return loss
 
 # %% ../nbs/10_autosgm.ipynb #851a8179
-@patch(cls_method=True)
+@_patch(cls_method=True)
 def heavy_ball(cls:AutoSGM, params,
                lr=1e-2,           # mu = lr_cfg[1]
                momentum=0.9,      # pole beta_i = beta_cfg[2]
@@ -499,7 +508,7 @@ def heavy_ball(cls:AutoSGM, params,
     return cls(params, lr_cfg=(False, lr, 0), beta_cfg=(0.9999, 0.999, momentum, 0., 0., debias),
                wd_cfg=(weight_decay, 0), **kwargs)
 
-@patch(cls_method=True)
+@_patch(cls_method=True)
 def nesterov(cls:AutoSGM, params,
              lr=1e-2,           # mu = lr_cfg[1]
              momentum=0.9,      # pole beta_i = beta_cfg[2]
@@ -510,7 +519,7 @@ def nesterov(cls:AutoSGM, params,
                wd_cfg=(weight_decay, 0), **kwargs)
 
 # %% ../nbs/10_autosgm.ipynb #9eb359fd
-@patch(cls_method=True)
+@_patch(cls_method=True)
 def adam_like(cls:AutoSGM, params,
               lr=1e-3,              # mu = lr_cfg[1]
               betas=(0.9, 0.999),   # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
@@ -523,7 +532,7 @@ def adam_like(cls:AutoSGM, params,
     return cls(params, lr_cfg=(True, lr, 0), beta_cfg=(0.9999, b2, b1, 0., 0., True), eps_cfg=(eps,),
                wd_cfg=(weight_decay / (1 - b1) if decoupled else weight_decay, int(decoupled)), **kwargs)
 
-@patch(cls_method=True)
+@_patch(cls_method=True)
 def parcor(cls:AutoSGM, params,
            lr=1e-2,                   # trust-region constant mu = lr_cfg[1]
            markov=False,              # num_lrc 2 (Markov-clipped) instead of 1
