@@ -100,6 +100,29 @@ class BaseOptimizer(torch.optim.Optimizer):
         self.check_hypers({**self.defaults, **param_group})
         super().add_param_group(param_group)
 
+    def load_state_dict(self, state_dict:dict):
+        "Load `state_dict` as PyTorch does, after checking that it holds this optimizer's per-parameter state."
+        self._check_state_keys(state_dict)          # before anything is loaded: a refused state_dict changes nothing
+        super().load_state_dict(state_dict)
+
+    def _check_state_keys(self, sd):
+        ours = [(p, g) for g in self.param_groups for p in g['params']]
+        saved = [i for g in sd.get('param_groups', []) for i in g.get('params', [])]
+        for k, i in enumerate(saved[:len(ours)]):
+            st = sd.get('state', {}).get(i)
+            if not st: continue
+            p, group = ours[k]
+            init, name = self.init_state(p, group), type(self).__name__
+            missing = sorted(set(init) - set(st))
+            wrong = sorted(n for n, v in init.items() if n in st and isinstance(v, Tensor) and
+                           not (isinstance(st[n], Tensor) and st[n].shape == v.shape))
+            if missing or wrong: raise ValueError(
+                f"{name}.load_state_dict: the state of parameter {k} " +
+                (f"lacks {missing}, " if missing else '') +
+                (f"holds {wrong} not as tensors of the shapes {name} keeps, " if wrong else '') +
+                f"against {name}'s {sorted(init)}; it has {sorted(st)}. This state_dict was saved by another "
+                f"optimizer: load it into that optimizer's class.")
+
     def __setstate__(self, state):
         super().__setstate__(state)
         for group in self.param_groups:          # a state_dict saved by the torch twin may lack our extra options
