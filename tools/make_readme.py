@@ -11,6 +11,12 @@ HIDE = re.compile(r"^\s*#\s*\|\s*(hide|export|exporti|eval:\s*false)\b")
 
 def _src(cell): return ''.join(cell['source'])
 
+_NB_LINK = re.compile(r"\]\((?!https?://|/|#)([^)\s]+\.ipynb)\)")
+
+def _links_from_root(md):
+    "The site renders index.ipynb inside nbs/, README.md sits at the root: point chapter links into nbs/."
+    return _NB_LINK.sub(r"](nbs/\1)", md)
+
 def _hidden(cell): return any(HIDE.match(l) for l in _src(cell).splitlines())
 
 def _strip_directives(src): return '\n'.join(l for l in src.splitlines() if not re.match(r"^\s*#\s*\|", l)).strip()
@@ -30,7 +36,7 @@ def render(nb):
         if cell['cell_type'] == 'raw' or _hidden(cell): continue
         src = _strip_directives(_src(cell))
         if cell['cell_type'] == 'markdown':
-            if src: parts.append(src)
+            if src: parts.append(_links_from_root(src))
             continue
         if src: parts.append(f"```python\n{src}\n```")
         for o in _outputs(cell):
