@@ -128,7 +128,7 @@ from .lowpass import filter_coefs, lowpass_step_
 
 # %% ../nbs/10_autosgm.ipynb #2181135a
 def window_length(rc_cfg):
-    "Frame length `L` and number of stacked sub-shapes `M` of the window `rc_cfg` (SPEC §5.2)"
+    "Frame length `L` and number of stacked sub-shapes `M` of the window `rc_cfg`"
     tau, spe, cfact = rc_cfg[5], rc_cfg[6], rc_cfg[7]
     if cfact == 0: return tau, 1
     if cfact == 2: return spe, 1
@@ -173,7 +173,7 @@ def window_shape(rcm:int,           # window shape 0..6
                  n:float,           # shape parameter
                  M:int=1,           # stacked sub-shapes
                  normalise=True):   # rcm=6 rescaled to [0, 1] (False: the original, Q7)
-    "Shape $Z_r(\\phi)$ of window `rcm` with `M` stacked sub-shapes (SPEC §5.4-5.5)"
+    "Shape $Z_r(\\phi)$ of window `rcm` with `M` stacked sub-shapes"
     if rcm == 0: return 1.0
     if rcm == 2: return poly_shape(phi, n)
     if rcm == 5: return logistic_mid_shape(phi, n, M)
@@ -221,7 +221,7 @@ GOLDEN_FRAC = (math.sqrt(5) - 1) / 2
 
 @lru_cache(maxsize=16)
 def _kronecker_points(rc_cfg):
-    "Sorted Kronecker points and the list layout `(n_gen, n_flat)` of window `rc_cfg` (SPEC App. B)"
+    "Sorted Kronecker points and the list layout `(n_gen, n_flat)` of window `rc_cfg`"
     L, M = window_length(rc_cfg)
     B = 2 if rc_cfg[4] == 0 else 1
     n_flat = math.floor(rc_cfg[8] * L / B)
@@ -249,7 +249,7 @@ def smooth_numerator_(lr_num, a):
 
 # %% ../nbs/10_autosgm.ipynb #b73260e7
 def parcor_numerator_(lr_num, wsq, pc, w, v, lr, beta_n):
-    "num_lrc=1: the parcor numerator $\\langle\\min(|P_t|, \\mu C_t)\\rangle$, smoothed (SPEC §4.2)"
+    "num_lrc=1: the parcor numerator $\\langle\\min(|P_t|, \\mu C_t)\\rangle$, smoothed"
     wsq.mul_(beta_n).addcmul_(w, w, value=1 - beta_n)    # C~_t = EMA of w*w
     cmax = wsq.add(1).mul_(lr)                           # mu C_t,  C_t = C~_t + 1
     pc.mul_(beta_n).addcmul_(w, v, value=lr)             # P_t = beta_n P_{t-1} + mu w*v (a leaky sum)
@@ -257,7 +257,7 @@ def parcor_numerator_(lr_num, wsq, pc, w, v, lr, beta_n):
 
 # %% ../nbs/10_autosgm.ipynb #bc29a4be
 def markov_parcor_numerator_(lr_num, wsq, pc, pcx, w, v, lr, beta_n, beta_a):
-    "num_lrc=2: parcor numerator with $w\\odot v$ clipped at 4 running mean magnitudes (SPEC §4.3)"
+    "num_lrc=2: parcor numerator with $w\\odot v$ clipped at 4 running mean magnitudes"
     wsq.mul_(beta_n).addcmul_(w, w, value=1 - beta_n)
     c = wsq.add(1)                                       # C_t
     x = w * v
@@ -269,13 +269,13 @@ def markov_parcor_numerator_(lr_num, wsq, pc, pcx, w, v, lr, beta_n, beta_a):
 
 # %% ../nbs/10_autosgm.ipynb #112697a1
 def moment_numerator_(lr_num, pc, u, lr, beta_n):
-    "num_lrc=3: the moment numerator $\\langle\\min(\\mathrm{EMA}(\\mu u^2), \\mu)\\rangle$, smoothed (SPEC §4.4)"
+    "num_lrc=3: the moment numerator $\\langle\\min(\\mathrm{EMA}(\\mu u^2), \\mu)\\rangle$, smoothed"
     pc.mul_(beta_n).addcmul_(u, u, value=(1 - beta_n) * lr)   # Q_t
     return smooth_numerator_(lr_num, pc.clamp(max=lr))
 
 # %% ../nbs/10_autosgm.ipynb #2bc3a4f9
 def chebyshev_clip_(v, cmag, cvar, beta_n, eps):
-    "num_lrc=4 prefilter: rescale `v` in place so its spread stays within 4 running deviations (SPEC §4.5)"
+    "num_lrc=4 prefilter: rescale `v` in place so its spread stays within 4 running deviations"
     cmag.mul_(beta_n).add_(torch.linalg.vector_norm(v), alpha=1 - beta_n)   # M_t
     q = torch.linalg.vector_norm(v - cmag).add_(eps)                        # q_t
     cvar.mul_(beta_n).addcmul_(q, q, value=1 - beta_n)                      # Sigma_t
@@ -298,7 +298,7 @@ def _cheb_on(lr_cfg, quirks):
     return (aoptlr == 4 and not isinstance(aoptlr, bool)) if quirks == 'official' else (bool(aoptlr) and N == 4)
 
 def step_scalars(group, t, rho):
-    "Host scalars of param group `group` at step `t` with window value `rho` (SPEC §0 precision rule)"
+    "Host scalars of param group `group` at step `t` with window value `rho`"
     aoptlr, _, N = group['lr_cfg']
     beta_n, beta_a, beta_i, gamma_i, eta_i, debias = group['beta_cfg']
     wd, lvl = group['wd_cfg']
