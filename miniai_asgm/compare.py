@@ -49,9 +49,10 @@ def autosgm_opt(num_lrc:int=0, # numerator: 0 constant (Adam-like), 1 parcor, 2 
                 eps:float=1e-5 # eps_cfg[0]
                )->Callable:
     "An `opt_func(params, lr)` building an `AutoSGM` with moment normalisation, debiasing and the given numerator."
-    def _opt(params, lr):
-        return AutoSGM(params, lr_cfg=(True, lr, num_lrc), beta_cfg=(beta_n, betas[1], betas[0], gamma, 0., True),
-                       eps_cfg=(eps,))
+    makers = {0: AutoSGM.adam_like, 1: AutoSGM.parcor, 2: partial(AutoSGM.parcor, markov=True), 3: AutoSGM.moment}
+    if num_lrc not in makers: raise ValueError(f"Invalid num_lrc={num_lrc!r}: allowed values are {sorted(makers)}")
+    extra = dict(beta_n=beta_n) if num_lrc else {}      # the constant numerator has no averages
+    def _opt(params, lr): return makers[num_lrc](params, lr=lr, betas=betas, gamma=gamma, eps=eps, **extra)
     return _opt
 
 def one_cycle_cbs(max_lr:float, # peak learning rate
