@@ -12,6 +12,7 @@ import math, copy
 from numbers import Real
 import torch
 from torch.optim import Optimizer
+from .sgd import check_in_range, check_int, check_dense_grads, check_state_keys
 
 # %% ../nbs/11_elra.ipynb #0acc05c2
 D_START = 855_000.            # growth damper D at the start and after a hard reset
@@ -140,30 +141,54 @@ def _check_loss(loss, nm='loss'):
     if loss == -math.inf: raise ValueError(f"{nm} must not be -inf")
     return loss
 
-def _check_int(v, nm, lo):
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{nm} must be an integer >= {lo}, got {v!r}")
-
 # %% ../nbs/11_elra.ipynb #23681f8c
 class ELRA(Optimizer):
-    "ELRA (P2M): gradient descent with one global self-tuned step size, retrace, and the package's noise mode"
-    def __init__(self, params, # parameters or param-group dicts; all are optimized as one flat vector
-                 lr:float=1e-5, # initial step size alpha_0 (ELRA tunes it; schedulers do not drive it)
+    "ELRA (P2M): one global self-tuned step size, retrace, noise mode. `lr` is read once, as the first step size: learning-rate schedulers cannot drive ELRA (an `lr` changed after the first step raises a `ValueError`)"
+    def __init__(self, params, # parameters or param-group dicts (all with the same hyper-parameters); optimized as one flat vector
+                 lr:float=1e-5, # initial step size alpha_0 in [1e-8, 1e6]; ELRA tunes its own step size from there
                  classes:int=0, # 0 or 1: math mode; >= 2: noise mode, with ln(classes) as the start-test floor
                  batch_size:int=8, # the caller's mini-batch size; sets the statistics window length
-                 weight_decay:float=0., # initial weight-decay factor in [0, 0.1); 0 switches it off
+                 weight_decay:float=0., # ELRA's initial decay factor WD in [0, 0.1), not torch's lambda: the decay term has length WD*gbar*1%; 0: off
                  warmup:int=1, # noise mode: cap eta at eta_old*n/warmup (1: off)
                 ):
-        if isinstance(lr, bool) or not isinstance(lr, Real) or not 0 < lr < math.inf:
-            raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-        _check_int(classes, 'classes', 0); _check_int(batch_size, 'batch_size', 1); _check_int(warmup, 'warmup', 1)
-        if isinstance(weight_decay, bool) or not isinstance(weight_decay, Real) or not 0 <= weight_decay < 0.1:
-            raise ValueError(f"weight_decay must be a number in [0, 0.1), got {weight_decay!r}")
-        super().__init__(params, dict(lr=float(lr), classes=classes, batch_size=batch_size,
-                                      weight_decay=float(weight_decay), warmup=warmup))
-        for k in self.defaults:
-            if len({g[k] for g in self.param_groups}) > 1:
-                raise ValueError(f"{k} must be the same in all param groups: ELRA has one global step size")
+        hp = dict(lr=lr, classes=classes, batch_size=batch_size, weight_decay=weight_decay, warmup=warmup)
+        self.check_hypers(hp)
+        super().__init__(params, {**hp, 'lr': float(lr), 'weight_decay': float(weight_decay)})
         if not self._params(): raise ValueError("params must contain a tensor with requires_grad=True")
+
+    def check_hypers(self, hp:dict):
+        "Raise a `ValueError` naming any hyper-parameter in `hp` outside ELRA's range"
+        check_in_range('lr', hp['lr'], ALPHA_MIN, ALPHA_MAX, high_inclusive=True)   # the range alpha is kept in
+        check_int('classes', hp['classes'], 0)
+        check_int('batch_size', hp['batch_size'], 1)
+        check_in_range('weight_decay', hp['weight_decay'], 0, 0.1)
+        check_int('warmup', hp['warmup'], 1)
+
+    def add_param_group(self, param_group:dict):
+        "Add a group with the first group's hyper-parameters (ELRA takes one global step), before the first step only"
+        hp = {**self.defaults, **param_group}
+        self.check_hypers(hp)
+        if self.param_groups:
+            first = self.param_groups[0]
+            for k in ('lr', 'classes', 'batch_size', 'weight_decay', 'warmup'):
+                if hp[k] != first[k]: raise ValueError(
+                    f"Invalid {k}={hp[k]!r} in param group {len(self.param_groups)}: ELRA takes one global step, "
+                    f"so every param group must have the first group's {k}={first[k]!r}")
+            ps = self._params()
+            if ps and 'n' in self.state.get(ps[0], {}): raise ValueError(
+                "Invalid add_param_group after the first step: ELRA's state is one flat vector over the parameters")
+        super().add_param_group(param_group)
+
+    def load_state_dict(self, state_dict:dict):
+        "Load `state_dict` as PyTorch does, after checking that it holds ELRA's state (another optimizer's is refused)"
+        check_state_keys(state_dict, self._state_template(), 'ELRA')    # before anything is loaded
+        super().load_state_dict(state_dict)
+
+    def _state_template(self):
+        "Per parameter, in `param_groups` order, the state ELRA keeps: `g_prev`, `x_good`, and the globals on the first"
+        ps = self._params()
+        tmpl = lambda p: {} if not p.requires_grad else dict(g_prev=p, x_good=p, **(dict.fromkeys(_GLOBAL_KEYS) if p is ps[0] else {}))
+        return [tmpl(p) for g in self.param_groups for p in g['params']]
 
     def _params(self): return [p for g in self.param_groups for p in g['params'] if p.requires_grad]
     def _gs(self): return self.state[self._params()[0]]          # the global (optimizer-level) state
@@ -243,6 +268,7 @@ class ELRA(Optimizer):
 # %% ../nbs/11_elra.ipynb #0618342b
 @torch.no_grad()
 def _call(self:ELRA, f, has_grad):
+    self._check_call(has_grad)                                 # before anything changes
     ps = self._params()
     st = self._gs()
     if 'n' not in st:
@@ -274,7 +300,25 @@ def _call(self:ELRA, f, has_grad):
     st['A_g'] += st['g_norm']
 ELRA._call = _call
 
+def _check_call(self:ELRA, has_grad):
+    "Refuse edited hyper-parameters, an `lr` changed after the first step (a scheduler) and sparse gradients"
+    g0, st = self.param_groups[0], self.state.get(self._params()[0], {})   # no empty state created
+    for gi, g in enumerate(self.param_groups):
+        self.check_hypers(g)
+        for k in ('lr', 'classes', 'batch_size', 'weight_decay', 'warmup'):
+            if g[k] != g0[k]: raise ValueError(f"Invalid {k}={g[k]!r} in param group {gi}: ELRA takes one global step, "
+                                               f"so every param group must have the first group's {k}={g0[k]!r}")
+        if has_grad: check_dense_grads(g['params'], 'ELRA', f"param_groups[{gi}]['params']")
+    if 'lr0' in st and g0['lr'] != st['lr0']: raise ValueError(
+        f"Invalid lr={g0['lr']!r} after the first step (it was {st['lr0']!r}): ELRA tunes its own step size and reads lr "
+        "only once, as the first step size alpha_0, so a learning-rate scheduler (or an edit of lr) cannot drive it. "
+        "The current step size is opt.alpha (opt.eta in noise mode)")
+ELRA._check_call = _check_call
+
 def _grads(ps): return [torch.zeros_like(p) if p.grad is None else p.grad for p in ps]
+
+_GLOBAL_KEYS = ('n k r r3 retraces alpha D eta eta_old s F0 c n_col B col mu kappa S V f_good rho A A_min A_g ell_red '
+                'H inc inc3 wd lr0 sigma train_loss valid_loss g_norm gbar').split()   # the state `_init` creates
 
 @torch.no_grad()
 def _init(self:ELRA, ps, st, f):
@@ -282,7 +326,7 @@ def _init(self:ELRA, ps, st, f):
     st.update(n=1, k=1, r=0, r3=0, retraces=0, alpha=lr, D=D_START, eta=0.1, eta_old=1., s=1.,
               F0=max(f, math.log(max(classes, 2))), c=1, n_col=0, B=f, col=None,
               mu=1.1*f, kappa=1., S=f, V=0., f_good=f, rho=0., A=0., A_min=0., A_g=0.,
-              ell_red=0, H=[0.]*6, inc=0, inc3=0, wd=self._hp('weight_decay'))
+              ell_red=0, H=[0.]*6, inc=0, inc3=0, wd=self._hp('weight_decay'), lr0=lr)
     st['sigma'] = 0.3*st['mu']
     st.setdefault('train_loss', 0.); st.setdefault('valid_loss', 0.)
     x, g = _flat(ps), _flat(_grads(ps))

@@ -6,7 +6,7 @@
 __all__ = ['toy_model', 'toy_batches', 'run_toy', 'two_groups', 'check_optimizer_contract']
 
 # %% ../nbs/03b_testing.ipynb #efd11c02
-import copy, inspect
+import copy
 from functools import partial
 
 import torch
@@ -58,83 +58,118 @@ def _float_state_dtypes(opt):
     return {v.dtype for st in opt.state.values() for k, v in st.items()
             if k != 'step' and isinstance(v, Tensor) and v.is_floating_point()}
 
-def check_optimizer_contract(opt_cls, # the optimizer class under test
-                             config:dict|None=None, # keyword arguments for this configuration
-                             twin=None, # `torch.optim` class, or a factory taking `opt_cls`'s arguments; None: no twin
+def _factory_name(make_opt, opt):
+    if isinstance(make_opt, partial): return f"{getattr(make_opt.func, '__name__', type(opt).__name__)}({make_opt.keywords})"
+    return getattr(make_opt, '__name__', type(opt).__name__)
+
+def check_optimizer_contract(make_opt, # `make_opt(params, **overrides) -> optimizer`, e.g. `partial(SGD, lr=0.1)`
+                             torch_twin=None, # `torch_twin(params) -> optimizer` that must take the same steps; None: no twin
                              n_steps:int=20, # steps per run
                              eps32:float=1e-5, # allowed difference from the twin in float32
                              eps64:float=1e-10, # allowed difference from the twin in float64
                              state_compatible:bool=True, # whether state dicts are exchanged with the twin
+                             param_groups:str|None='independent', # 'independent': each group has its own hyper-parameters; 'global': one update over all groups, which must agree; None: skip
+                             closure_only:bool=False, # the optimizer steps only through `step(closure)`: every run passes one
+                             state_without_grad:bool=False, # whether a parameter without gradient may hold state (it must still not move)
+                             name:str|None=None, # shown in failure messages; default: taken from `make_opt`
                             ) -> dict:
-    "Run the generic checks of a course optimizer for one configuration; return the largest differences seen."
+    "Run the generic checks of an optimizer for one configuration; return the largest differences seen and the checks run."
     n_threads = torch.get_num_threads()
     torch.set_num_threads(1)        # tiny tensors: one thread is fastest and never fights other processes
-    try: return _check_contract(opt_cls, config, twin, n_steps, eps32, eps64, state_compatible)
+    try: return _check_contract(make_opt, torch_twin, n_steps, eps32, eps64, state_compatible, param_groups,
+                                closure_only, state_without_grad, name)
     finally: torch.set_num_threads(n_threads)
 
-def _check_contract(opt_cls, config, twin, n_steps, eps32, eps64, state_compatible):
-    cfg, name = dict(config or {}), f"{opt_cls.__name__}({config or {}})"
-    sig = inspect.signature(opt_cls).parameters
-    lr = cfg.get('lr', sig['lr'].default)
-    res, half, f64 = {}, n_steps // 2, torch.float64
-    mk = lambda params, **kw: opt_cls(params, **{**cfg, **kw})
-    mk_twin = lambda params: twin(params, **cfg)
+def _check_contract(make_opt, torch_twin, n_steps, eps32, eps64, state_compatible, param_groups, closure_only,
+                    state_without_grad, name):
+    if param_groups not in ('independent', 'global', None): raise ValueError(
+        f"Invalid param_groups={param_groups!r}: allowed values are 'independent', 'global', None")
+    probe = make_opt(toy_model().parameters())
+    name = name or _factory_name(make_opt, probe)
+    lr, defaults = probe.param_groups[0]['lr'], probe.defaults
+    res, checks, half, f64, cl = {}, [], n_steps // 2, torch.float64, closure_only
     def run(make, dtype=f64, groups=False, **kw):
         model = toy_model(dtype=dtype)
         opt = make(two_groups(model, lr) if groups else model.parameters())
-        return model, opt, run_toy(model, opt, toy_batches(n_steps, dtype=dtype), **kw)
+        return model, opt, run_toy(model, opt, toy_batches(n_steps, dtype=dtype), **{'use_closure': cl, **kw})
     # agreement with the torch twin: one and two groups, float32 and float64
-    if twin is not None:
+    if torch_twin is not None:
+        checks.append('twin')
         for dtype, eps, key in [(torch.float32, eps32, 'twin_f32'), (f64, eps64, 'twin_f64')]:
             res[key] = 0.
-            for groups in (False, True):
-                m1, m2 = run(mk, dtype, groups)[0], run(mk_twin, dtype, groups)[0]
+            for groups in ((False, True) if param_groups == 'independent' else (False,)):
+                m1, m2 = run(make_opt, dtype, groups)[0], run(torch_twin, dtype, groups)[0]
                 d = _max_diff(m1.parameters(), m2.parameters())
                 assert d <= eps, f"{name} differs from its twin by {d:.3g} ({dtype}, groups={groups})"
                 res[key] = max(res[key], d)
         if state_compatible:                      # exchange state dicts half-way, in both directions
+            checks.append('twin state')
             batches = toy_batches(n_steps, dtype=f64)
-            for first, second in [(mk_twin, mk), (mk, mk_twin)]:
+            for first, second in [(torch_twin, make_opt), (make_opt, torch_twin)]:
                 ma, mb = toy_model(dtype=f64), toy_model(dtype=f64)
-                oa = first(ma.parameters()); run_toy(ma, oa, batches[:half])
+                oa = first(ma.parameters()); run_toy(ma, oa, batches[:half], use_closure=cl)
                 mb.load_state_dict(ma.state_dict())
                 ob = second(mb.parameters()); ob.load_state_dict(copy.deepcopy(oa.state_dict()))  # as torch.save/load would
-                run_toy(ma, oa, batches[half:]); run_toy(mb, ob, batches[half:])
+                run_toy(ma, oa, batches[half:], use_closure=cl); run_toy(mb, ob, batches[half:], use_closure=cl)
                 d = _max_diff(ma.parameters(), mb.parameters())
                 assert d <= eps64, f"{name}: state exchanged with the twin continues differently ({d:.3g})"
     # the multi-tensor path gives the per-tensor result
-    if 'foreach' in sig:
-        m1, m2 = run(partial(mk, foreach=False))[0], run(partial(mk, foreach=True))[0]
+    if 'foreach' in defaults:
+        checks.append('foreach')
+        m1, m2 = run(partial(make_opt, foreach=False))[0], run(partial(make_opt, foreach=True))[0]
         res['foreach_f64'] = d = _max_diff(m1.parameters(), m2.parameters())
         assert d <= 1e-12, f"{name}: foreach differs from the loop by {d:.3g}"
-    # one optimizer with two param groups == two optimizers
-    m1 = run(mk, groups=True)[0]
-    m2 = toy_model(dtype=f64); g = two_groups(m2, lr)
-    opts = [mk(g[0]['params']), mk(g[1]['params'], lr=lr/2)]
-    class _Both:
-        def zero_grad(self): [o.zero_grad() for o in opts]
-        def step(self): [o.step() for o in opts]
-    run_toy(m2, _Both(), toy_batches(n_steps, dtype=f64))
-    _assert_same(m1.parameters(), m2.parameters(), f"{name}: two groups vs two optimizers")
-    # state_dict resume continues bit-identically
-    m_n, o_n, losses_n = run(mk)
+    m_n, o_n, losses_n = run(make_opt)                            # the reference run: one group, float64
     batches = toy_batches(n_steps, dtype=f64)
-    ma = toy_model(dtype=f64); oa = mk(ma.parameters()); run_toy(ma, oa, batches[:half])
+    if param_groups == 'independent':         # one optimizer with two param groups == two optimizers
+        checks.append('param groups')
+        m1 = run(make_opt, groups=True)[0]
+        m2 = toy_model(dtype=f64); g = two_groups(m2, lr)
+        opts = [make_opt(g[0]['params']), make_opt(g[1]['params'], lr=lr/2)]
+        class _Both:
+            def zero_grad(self): [o.zero_grad() for o in opts]
+            def step(self, closure=None):
+                loss = None if closure is None else closure()       # one backward fills both optimizers' gradients
+                for o in opts: o.step() if closure is None else o.step(lambda: loss)
+                return loss
+        run_toy(m2, _Both(), batches, use_closure=cl)
+        _assert_same(m1.parameters(), m2.parameters(), f"{name}: two groups vs two optimizers")
+    elif param_groups == 'global':            # groups that agree == one group; groups that differ are refused
+        checks.append('param groups')
+        m1, m2 = toy_model(dtype=f64), toy_model(dtype=f64)
+        run_toy(m1, make_opt([{'params': g['params']} for g in two_groups(m1, lr)]), batches, use_closure=cl)
+        run_toy(m2, make_opt([p for g in two_groups(m2, lr) for p in g['params']]), batches, use_closure=cl)  # same order
+        _assert_same(m1.parameters(), m2.parameters(), f"{name}: two groups with the defaults vs one group")
+        for bad in (lambda: make_opt(two_groups(toy_model(), lr)),
+                    lambda: make_opt(toy_model()[0].parameters()).add_param_group(
+                        {'params': list(toy_model()[2].parameters()), 'lr': lr/2})):
+            try: bad(); raise AssertionError(f"{name}: groups with different lr were accepted")
+            except ValueError: pass
+    # state_dict resume and deepcopy continue bit-identically
+    checks += ['state_dict', 'deepcopy']
+    ma = toy_model(dtype=f64); oa = make_opt(ma.parameters()); run_toy(ma, oa, batches[:half], use_closure=cl)
+    mc, oc = copy.deepcopy((ma, oa))
     mb = toy_model(seed=123, dtype=f64); mb.load_state_dict(ma.state_dict())
-    ob = mk(mb.parameters()); ob.load_state_dict(oa.state_dict())
-    run_toy(mb, ob, batches[half:])
+    ob = make_opt(mb.parameters()); ob.load_state_dict(copy.deepcopy(oa.state_dict()))   # as torch.save/load would
+    run_toy(mb, ob, batches[half:], use_closure=cl); run_toy(mc, oc, batches[half:], use_closure=cl)
     _assert_same(mb.parameters(), m_n.parameters(), f"{name}: resume from state_dict")
+    _assert_same(mc.parameters(), m_n.parameters(), f"{name}: deepcopy")
     # closure
-    m_c, _, losses_c = run(mk, use_closure=True)
-    _assert_same(m_c.parameters(), m_n.parameters(), f"{name}: step(closure)")
-    assert losses_c == losses_n, f"{name}: step(closure) returned other losses"
+    if not closure_only:
+        checks.append('closure')
+        m_c, _, losses_c = run(make_opt, use_closure=True)
+        _assert_same(m_c.parameters(), m_n.parameters(), f"{name}: step(closure)")
+        assert losses_c == losses_n, f"{name}: step(closure) returned other losses"
     # maximize on -L equals minimize on L
-    if 'maximize' in sig and not cfg.get('maximize', False):
-        m_x = run(partial(mk, maximize=True), sign=-1.)[0]
+    up = bool(o_n.param_groups[0].get('maximize', False))
+    if 'maximize' in defaults and not up:
+        checks.append('maximize')
+        m_x = run(partial(make_opt, maximize=True), sign=-1.)[0]
         _assert_same(m_x.parameters(), m_n.parameters(), f"{name}: maximize on -L")
     # parameters without gradient, zero_grad, float64
+    checks += ['no grad', 'zero_grad', 'float64', 'progress', 'sparse']
     assert torch.equal(m_n.unused, toy_model(dtype=f64).unused), f"{name}: a parameter without gradient moved"
-    assert not o_n.state.get(m_n.unused), f"{name}: a parameter without gradient got state"
+    if not state_without_grad: assert not o_n.state.get(m_n.unused), f"{name}: a parameter without gradient got state"
     o_n.zero_grad(); assert all(p.grad is None for p in m_n.parameters()), f"{name}: zero_grad left gradients"
     assert {p.dtype for p in m_n.parameters()} == {f64}, f"{name}: weights left float64"
     assert _float_state_dtypes(o_n) <= {f64}, f"{name}: state dtypes {_float_state_dtypes(o_n)}"
@@ -142,12 +177,16 @@ def _check_contract(opt_cls, config, twin, n_steps, eps32, eps64, state_compatib
     with torch.no_grad():
         loss_of = lambda m: sum(F.cross_entropy(m(x), y).item() for x, y in batches)
         before, after = loss_of(toy_model(dtype=f64)), loss_of(m_n)
-    up = cfg.get('maximize', False)
     assert (after > before) if up else (after < before), f"{name}: training loss {before:.4f} -> {after:.4f}"
-    # sparse gradients are refused before anything changes
-    emb = nn.Embedding(10, 3, sparse=True); o_s = mk(emb.parameters()); w0 = emb.weight.detach().clone()
-    emb(torch.tensor([1, 2])).sum().backward()
-    try: o_s.step(); raise AssertionError(f"{name}: a sparse gradient was accepted")
+    # sparse gradients are refused with a ValueError before anything changes
+    emb = nn.Embedding(10, 3, sparse=True); o_s = make_opt(emb.parameters()); w0 = emb.weight.detach().clone()
+    def closure():
+        o_s.zero_grad(); loss = emb(torch.tensor([1, 2])).pow(2).sum(); loss.backward(); return loss
+    try:
+        if closure_only: o_s.step(closure)
+        else: closure(); o_s.step()
+        raise AssertionError(f"{name}: a sparse gradient was accepted")
     except ValueError as e: assert 'sparse' in str(e), f"{name}: unclear error {e}"
     assert torch.equal(emb.weight.detach(), w0), f"{name}: weights changed before the sparse error"
+    res['checks'] = checks
     return res
