@@ -160,7 +160,7 @@ def check_config(lr_cfg, beta_cfg, rc_cfg, wd_cfg, eps_cfg, maximize, quirks):
 
 # %% ../nbs/10_autosgm.ipynb #b324aeb3
 from .lowpass import filter_coefs, lowpass_apply
-from .sgd import check_dense_grads, check_in_range, foreach_default
+from .sgd import check_dense_grads, check_in_range, check_state_keys, foreach_default
 
 # %% ../nbs/10_autosgm.ipynb #2181135a
 def window_length(rc_cfg):
@@ -430,22 +430,22 @@ def step_scalars(group, t, rho):
 def asgm_step_(p, grad, s, h:StepScalars):
     "One AutoSGM step of `p` (a tensor or a `TensorList`), in place; `s` maps state names to tensors like `p`"
     g = -grad if h.neg_grad else grad                            # maximize, torch's convention
-    if h.coupled_wd: g = g + h.wd * p                            # (3.3) coupled decay: g = G + lambda w
-    v, z = lowpass_apply(g, s['exp_avg'], h.beta_i, h.gamma_i, h.sm_gain, h.sm_scale)   # (3.4) m_t, z_t
+    if h.coupled_wd: g = g + h.wd * p                            # (S1) coupled decay: g = G + lambda w
+    v, z = lowpass_apply(g, s['exp_avg'], h.beta_i, h.gamma_i, h.sm_gain, h.sm_scale)   # (S2) m_t, z_t
     s['exp_avg'].copy_(z)
     u, num = None, NUMERATORS[h.num]
     if h.adaptive:
         ge = g + h.eps                                           # eps inside the square, as the original
-        r = h.beta_a * s['exp_avg_sq'] + h.mo_gain * (ge * ge)   # (3.5) r_t, the undebiased EMA of (g+eps)^2
+        r = h.beta_a * s['exp_avg_sq'] + h.mo_gain * (ge * ge)   # (S3) r_t, the undebiased EMA of (g+eps)^2
         s['exp_avg_sq'].copy_(r)
-        d = (r * h.mo_scale).sqrt() + h.eps                      # (3.5) D_t = sqrt(kappa_t r_t) + eps
-        if num.needs_u: u = g / d                                # (3.6) u_t, the normalised raw gradient
-        v = v / d                                                # (3.6) v_t = m_t / D_t
-    if h.decoupled_wd: v = v + h.wd_gain * p                     # (3.7) decoupled decay
-    if h.cheb: v = chebyshev_clip(v, s, h)                       # (3.8) prefilter
-    alpha = h.lr if num.a is None else smooth_numerator(num.a(p, v, u, s, h), s, h)   # (3.9)-(3.10) mu or A_t
+        d = (r * h.mo_scale).sqrt() + h.eps                      # (S3) D_t = sqrt(kappa_t r_t) + eps
+        if num.needs_u: u = g / d                                # (S4) u_t, the normalised raw gradient
+        v = v / d                                                # (S4) v_t = m_t / D_t
+    if h.decoupled_wd: v = v + h.wd_gain * p                     # (S5) decoupled decay
+    if h.cheb: v = chebyshev_clip(v, s, h)                       # (S6) prefilter
+    alpha = h.lr if num.a is None else smooth_numerator(num.a(p, v, u, s, h), s, h)   # (S7) mu or A_t
     sign = -1. if h.neg_step else 1.                             # the original's maximize flips the step (Q8)
-    p.sub_(v * (sign * h.rho * alpha))                           # (3.11) w_t = w_{t-1} - rho_t alpha_t v_t
+    p.sub_(v * (sign * h.rho * alpha))                           # (S8) w_t = w_{t-1} - rho_t alpha_t v_t
 
 # %% ../nbs/10_autosgm.ipynb #fe13a70e
 def asgm_update_(p, grad, state, h:StepScalars):
@@ -481,6 +481,12 @@ def scalar_state_keys(lr_cfg, quirks='fixed'):
     return (['lr_num'] if aoptlr and NUMERATORS[N].a is not None else []) + (list(CHEB_STATES) if _cheb_on(lr_cfg, quirks) else [])
 
 COUNTER_KEYS = ('step', 'epoch', 'window_offset')
+
+def _expected_state(p, group):
+    "The state names AutoSGM keeps for `p` in `group`, with shapes (meta tensors: nothing is allocated)"
+    meta = lambda shape: torch.empty(shape, device='meta')
+    return {**dict.fromkeys(COUNTER_KEYS, 0), **{k: meta(p.shape) for k in state_keys(group['lr_cfg'], group['quirks'])},
+            **{k: meta(()) for k in scalar_state_keys(group['lr_cfg'], group['quirks'])}}
 
 def _ensure_state(p, state, group):
     "Create every state this parameter needs that does not exist yet"
@@ -556,19 +562,14 @@ class AutoSGM(Optimizer):
             g.setdefault('momentum', g['beta_cfg'][2])
 
     def load_state_dict(self, state_dict):
-        "Load `state_dict` as PyTorch does, after checking that every saved parameter state is AutoSGM's"
-        groups = state_dict.get('param_groups', [])
-        for gi, g in enumerate(groups):
-            missing_cfg = [k for k in CFG_KEYS if k not in g]
-            if missing_cfg: raise ValueError(f"AutoSGM.load_state_dict: param group {gi} lacks {missing_cfg}: this state_dict "
-                                             f"was saved by another optimizer; load it into that optimizer's class")
-        for gi, g in enumerate(groups):
-            need = set(COUNTER_KEYS) | set(state_keys(g['lr_cfg'], g['quirks'])) | set(scalar_state_keys(g['lr_cfg'], g['quirks']))
-            for i in g['params']:
-                st = state_dict.get('state', {}).get(i)
-                if st and need - set(st):
-                    raise ValueError(f"AutoSGM.load_state_dict: the state of parameter {i} lacks {sorted(need - set(st))} "
-                                     f"of AutoSGM's {sorted(need)}; it has {sorted(st)}")
+        "Load `state_dict` as PyTorch does, after checking that its groups and parameter states are AutoSGM's"
+        for gi, g in enumerate(state_dict.get('param_groups', [])):
+            missing = [k for k in CFG_KEYS if k not in g]
+            if missing: raise ValueError(f"AutoSGM.load_state_dict: param group {gi} lacks {missing}. This state_dict was "
+                                         f"saved by another optimizer: load it into that optimizer's class.")
+        saved = state_dict.get('param_groups', [])    # after loading, each group runs with its saved configuration
+        check_state_keys(state_dict, [_expected_state(p, sg) for sg, g in zip(saved, self.param_groups) for p in g['params']],
+                         'AutoSGM')
         super().load_state_dict(state_dict)
         for g in self.param_groups: g.setdefault('momentum', g['beta_cfg'][2])
 
