@@ -83,16 +83,21 @@ class ActivationStats(HooksCallback):
     def color_dim(self, figsize=(11, 5)):
         "Histograms over time, one image per layer."
         fig, axes = plt.subplots(2, (len(self) + 1)//2, figsize=figsize, squeeze=False)
-        for ax, h in zip(axes.flat, self):
-            ax.imshow(get_hist(h), origin='lower', aspect='auto'); ax.set_axis_off()
+        for i, (ax, h) in enumerate(zip(axes.flat, self)):
+            ax.imshow(get_hist(h), origin='lower', aspect='auto')
+            ax.set(title=f'layer {i}', xlabel='batch', ylabel='|activation| bin')
         for ax in axes.flat[len(self):]: ax.set_axis_off()
+        fig.suptitle('Histograms of |activations| per batch (colour: log count)')
         plt.tight_layout()
 
     def dead_chart(self, figsize=(11, 5)):
         "Fraction of near-zero activations per batch, one plot per layer."
         fig, axes = plt.subplots(2, (len(self) + 1)//2, figsize=figsize, squeeze=False)
-        for ax, h in zip(axes.flat, self):
+        for i, (ax, h) in enumerate(zip(axes.flat, self)):
             ax.plot(get_min(h)); ax.set_ylim(0, 1)
+            ax.set(title=f'layer {i}', xlabel='batch', ylabel='fraction in lowest bin')
+        for ax in axes.flat[len(self):]: ax.set_axis_off()
+        fig.suptitle('Fraction of near-zero activations per batch')
         plt.tight_layout()
 
     def plot_stats(self, figsize=(10, 4)):
@@ -100,7 +105,7 @@ class ActivationStats(HooksCallback):
         fig, axs = plt.subplots(1, 2, figsize=figsize)
         for h in self:
             for i in (0, 1): axs[i].plot(to_cpu(torch.stack(h.stats[i])))
-        axs[0].set_title('means'); axs[1].set_title('stdevs')
+        axs[0].set(title='means', xlabel='batch', ylabel='mean'); axs[1].set(title='stdevs', xlabel='batch', ylabel='std')
         plt.legend([f'layer {i}' for i in range(len(self))], fontsize=8)
 
 # %% ../nbs/03_activations.ipynb #40cfba82

@@ -19,7 +19,7 @@ def adam_update(p:Tensor, # parameter, updated in place
                 betas:tuple=(0.9, 0.999), # $(\beta_1, \beta_2)$
                 eps:float=1e-8, # $\epsilon$
                 amsgrad:bool=False, # divide by the running maximum of $v$
-                eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ (the course) instead of $\sqrt{\hat v}+\epsilon$ (PyTorch)
+                eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ (fast.ai's miniai) instead of $\sqrt{\hat v}+\epsilon$ (PyTorch)
                 bias_correction:bool=True, # divide the averages by $1-\beta^t$
                ):
     "One Adam step on `p` in place."
@@ -63,7 +63,7 @@ def adam_update_foreach(params:list, grads:list, states:list, lr:float, betas:tu
 
 # %% ../nbs/07_adam.ipynb #4fa991d3
 class Adam(BaseOptimizer):
-    "Adam: a drop-in twin of `torch.optim.Adam`, plus the course's `eps_inside_sqrt` and a `bias_correction` switch."
+    "Adam: a drop-in twin of `torch.optim.Adam`, plus fast.ai's miniai `eps_inside_sqrt` and a `bias_correction` switch."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-3, # learning rate $\eta$
                  betas:tuple=(0.9, 0.999), # $(\beta_1, \beta_2)$, each in [0, 1)
@@ -73,7 +73,7 @@ class Adam(BaseOptimizer):
                  *, foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
                  maximize:bool=False, # climb the objective instead
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2 (AdamW)
-                 eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ (the course) instead of $\sqrt{\hat v}+\epsilon$
+                 eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ (fast.ai's miniai) instead of $\sqrt{\hat v}+\epsilon$
                  bias_correction:bool=True, # divide the averages by $1-\beta^t$
                 ):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,

@@ -93,11 +93,17 @@ def find_data_dir(path=None # explicit folder; overrides the environment variabl
 # %% ../nbs/01_data.ipynb #10738aa1
 _ARRAYS = {}
 
+def _datasets():
+    "The `datasets` module, imported without tqdm's `IProgress not found` warning (a notebook without ipywidgets)."
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='IProgress not found')
+        import datasets
+    return datasets
+
 def _hub_dd():
     "The hub copy of Fashion-MNIST, with a clear error when it cannot be reached."
     try:
-        import datasets
-        return datasets.load_dataset(HUB_NAME)
+        return _datasets().load_dataset(HUB_NAME)
     except Exception as e:
         raise DataError(f"No local Fashion-MNIST folder was found and the Hugging Face hub copy `{HUB_NAME}` "
                         f"could not be loaded ({type(e).__name__}: {e}). {HOW_TO_GET}") from e
@@ -134,7 +140,7 @@ from contextlib import contextmanager
 @contextmanager
 def _quiet_datasets():
     "Silence the `datasets` progress bars inside the block."
-    from datasets.utils import logging as dlog
+    dlog = _datasets().utils.logging
     was = dlog.is_progress_bar_enabled()
     dlog.disable_progress_bar()
     try: yield
@@ -142,12 +148,12 @@ def _quiet_datasets():
         if was: dlog.enable_progress_bar()
 
 def _features():
-    import datasets
+    datasets = _datasets()
     return datasets.Features({'image': datasets.Image(), 'label': datasets.ClassLabel(names=CLASS_NAMES)})
 
 def _build_dd(arrays):
     "A `DatasetDict` of PIL images and class labels from `fashion_arrays`' output."
-    import datasets
+    datasets = _datasets()
     from PIL import Image
     return datasets.DatasetDict({s: datasets.Dataset.from_dict(
         {'image': [Image.fromarray(a, mode='L') for a in x], 'label': y.tolist()}, features=_features())
@@ -160,7 +166,7 @@ def load_fashion_mnist(path=None, # folder of IDX files; see `find_data_dir` for
                        cache=True # keep the built `DatasetDict` on disk (and in memory) for the next call
                       ):
     "Fashion-MNIST as a `datasets.DatasetDict` with `train` and `test` splits, columns `image` and `label`."
-    import datasets
+    datasets = _datasets()
     d = find_data_dir(path)
     if d is None: return _hub_dd()
     key = _source_key(d)

@@ -391,7 +391,12 @@ class ProgressCB(Callback):
     def _graph(self):
         n = len(self.losses)
         ve = [(i + 1) * n / len(self.val_losses) for i in range(len(self.val_losses))]
-        self.mbar.update_graph([[range(n), self.losses], [ve, self.val_losses]])
+        self.mbar.update_graph([[range(n), self.losses]] + ([[ve, self.val_losses]] if self.val_losses else []))
+        ax = getattr(self.mbar, 'graph_ax', None)                # only the notebook bar draws a graph
+        if ax is None: return
+        for line in ax.lines[1:]: line.set_marker('o')           # one validation loss per epoch: points, visible from the first
+        ax.set(xlabel='training batch', ylabel='loss', title='training loss per batch, validation loss per epoch')
+        self.mbar.graph_out.update(ax.figure)
 
     def cleanup_fit(self, learn):
         if not self.plot: return

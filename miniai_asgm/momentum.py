@@ -48,7 +48,7 @@ def ema_momentum_update_foreach(params:list, grads:list, states:list, lr:float, 
 
 # %% ../nbs/05_momentum.ipynb #3c9c1573
 class Momentum(BaseOptimizer):
-    r"Heavy-ball momentum in the averaging form $e_t=\mu e_{t-1}+(1-\mu)g_t$ (fast.ai course); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
+    r"Heavy-ball momentum in the averaging form $e_t=\mu e_{t-1}+(1-\mu)g_t$ (fast.ai's miniai); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-2, # learning rate $\eta_e$ (the default matches `torch.optim.SGD(lr=1e-3, momentum=0.9)`)
                  momentum:float=0.9, # averaging factor $\mu$ in [0, 1)
@@ -56,7 +56,7 @@ class Momentum(BaseOptimizer):
                  nesterov:bool=False, # Nesterov momentum in the averaging form
                  *, maximize:bool=False, # climb the objective instead
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
-                 decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2 (the course's choice)
+                 decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2 (fast.ai's miniai choice)
                 ):
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov,
                                       maximize=maximize, foreach=foreach, decoupled_weight_decay=decoupled_weight_decay))

@@ -76,7 +76,7 @@ def rmsprop_update(p:Tensor, # parameter, updated in place
                    momentum:float=0., # $\mu$, momentum on the normalised steps
                    centered:bool=False, # divide by $\sqrt{v_t - m_t^2}$ (a variance estimate)
                    eps_inside_sqrt:bool=False, # $\sqrt{v+\epsilon}$ instead of PyTorch's $\sqrt{v}+\epsilon$
-                   square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' ($v_0 = g_1^2$, the course)
+                   square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' ($v_0 = g_1^2$, fast.ai's miniai)
                   ):
     "One RMSProp step on `p` in place."
     state['step'] += 1
@@ -124,7 +124,7 @@ def rmsprop_update_foreach(params:list, grads:list, states:list, lr:float, alpha
 
 # %% ../nbs/06_rmsprop.ipynb #b05652de
 class RMSProp(BaseOptimizer):
-    "RMSProp: a drop-in twin of `torch.optim.RMSprop`, plus the course's `eps_inside_sqrt` and `square_avg_init` options."
+    "RMSProp: a drop-in twin of `torch.optim.RMSprop`, plus fast.ai's miniai `eps_inside_sqrt` and `square_avg_init` options."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-2, # learning rate $\eta$
                  alpha:float=0.99, # averaging factor of the squared gradients, in [0, 1)
@@ -136,7 +136,7 @@ class RMSProp(BaseOptimizer):
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
                  maximize:bool=False, # climb the objective instead
                  *, eps_inside_sqrt:bool=False, # $\sqrt{v+\epsilon}$ instead of $\sqrt{v}+\epsilon$
-                 square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' (start at the first $g^2$, the course)
+                 square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' (start at the first $g^2$, fast.ai's miniai)
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2
                 ):
         if capturable: raise ValueError("Invalid capturable=True: allowed values are False (CUDA-graph capture is not supported)")
