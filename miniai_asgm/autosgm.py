@@ -11,9 +11,9 @@ __all__ = ['LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 'WD_NAMES', 'EPS_NAMES', 'QUIRK
            'logistic_late_shape', 'WindowShape', 'window_shape', 'window_official', 'window_fixed', 'kronecker_window',
            'TensorList', 'minimum', 'maximum', 'norm', 'mean_abs', 'smooth_numerator', 'parcor_numerator',
            'markov_parcor_numerator', 'moment_numerator', 'chebyshev_clip', 'Numerator', 'StepScalars', 'step_scalars',
-           'asgm_step_', 'asgm_update_', 'tensor_states', 'asgm_update_foreach_', 'epoch_official', 'epoch_fixed',
-           'state_keys', 'scalar_state_keys', 'AutoSGM', 'step', 'torch_weight_decay', 'heavy_ball', 'nesterov',
-           'adam_like', 'parcor', 'moment', 'asgm_bucket_', 'tensor_values']
+           'asgm_step_', 'tensor_states', 'asgm_update_foreach_', 'epoch_official', 'epoch_fixed', 'state_keys',
+           'scalar_state_keys', 'AutoSGM', 'step', 'torch_weight_decay', 'heavy_ball', 'nesterov', 'adam_like',
+           'parcor', 'moment', 'asgm_bucket_', 'tensor_values']
 
 # %% ../nbs/10_autosgm.ipynb #e49f8bd7
 import math, types, warnings
@@ -448,10 +448,6 @@ def asgm_step_(p, grad, s, h:StepScalars):
     p.sub_(v * (sign * h.rho * alpha))                           # (S8) w_t = w_{t-1} - rho_t alpha_t v_t
 
 # %% ../nbs/10_autosgm.ipynb #fe13a70e
-def asgm_update_(p, grad, state, h:StepScalars):
-    "The per-tensor reference path: `asgm_step_` on one tensor and its state dict"
-    asgm_step_(p, grad, state, h)
-
 def tensor_states(states):
     "The tensor entries of per-parameter state dicts, as one `TensorList` per name"
     return {k: TensorList(st[k] for st in states) for k, v in states[0].items() if isinstance(v, Tensor)}
@@ -603,7 +599,7 @@ def step(self:AutoSGM, closure=None):
             if _use_foreach(group, ps):
                 asgm_update_foreach_(ps, [p.grad for p in ps], [self.state[p] for p in ps], h)
             else:
-                for p in ps: asgm_update_(p, p.grad, self.state[p], h)
+                for p in ps: asgm_step_(p, p.grad, self.state[p], h)
     return loss
 
 # %% ../nbs/10_autosgm.ipynb #851a8179

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['def_device', 'to_device', 'to_cpu', 'set_seed', 'CancelFitException', 'CancelBatchException', 'CancelEpochException',
            'CallbackError', 'Callback', 'run_cbs', 'with_cbs', 'Learner', 'TrainCB', 'TrainLearner', 'DeviceCB',
-           'SingleBatchCB', 'to_floats', 'WeightedMean', 'Accuracy', 'MetricsCB', 'ProgressCB', 'SyncCount',
-           'count_syncs', 'LRFinderCB', 'lr_find']
+           'SingleBatchCB', 'to_floats', 'DeviceStat', 'WeightedMean', 'Accuracy', 'MetricsCB', 'ProgressCB',
+           'SyncCount', 'count_syncs', 'LRFinderCB', 'lr_find']
 
 # %% ../nbs/02_learner.ipynb #d7a86a53
 import math, random
@@ -219,16 +219,21 @@ def to_floats(xs)->list:
         for i, v in zip(ix, vals): out[i] = v
     return out
 
-class WeightedMean:
-    "Weighted mean of tensors, summed on their device: `update` queues device work and never reads a value back."
+class DeviceStat:
+    "A statistic whose running value is one tensor (named by `_state`) kept on the device of the inputs it has seen."
+    _state = None
     def __init__(self): self._device = torch.device('cpu'); self.reset()
     @property
     def device(self)->torch.device: return self._device
     def to(self, device):
-        "Move the running sum to `device`, keeping its value."
+        "Move the running tensor to `device`, keeping its value."
         self._device = torch.device(device)
-        self.total = self.total.to(self._device)
+        setattr(self, self._state, getattr(self, self._state).to(self._device))
         return self
+
+class WeightedMean(DeviceStat):
+    "Weighted mean of tensors, summed on their device: `update` queues device work and never reads a value back."
+    _state = 'total'
     def reset(self):
         "Start again, on the current device."
         self.total, self.weight = torch.zeros((), dtype=torch.float64, device=self._device), 0.
@@ -246,16 +251,9 @@ class WeightedMean:
         "The weighted mean, a float64 tensor on the device (0 before any update, as torcheval's `Mean`)."
         return self.total / self.weight if self.weight else self.total.clone()
 
-class Accuracy:
+class Accuracy(DeviceStat):
     "Fraction of top-1 predictions equal to the targets, counted on the device; `MulticlassAccuracy()`'s value."
-    def __init__(self): self._device = torch.device('cpu'); self.reset()
-    @property
-    def device(self)->torch.device: return self._device
-    def to(self, device):
-        "Move the count of correct predictions to `device`, keeping its value."
-        self._device = torch.device(device)
-        self.correct = self.correct.to(self._device)
-        return self
+    _state = 'correct'
     def reset(self):
         "Start again, on the current device."
         self.correct, self.total = torch.zeros((), dtype=torch.int64, device=self._device), 0
