@@ -507,4 +507,9 @@ d = { 'settings': { 'branch': 'main',
                                      'miniai_asgm.testing.run_toy': ('testing.html#run_toy', 'miniai_asgm/testing.py'),
                                      'miniai_asgm.testing.toy_batches': ('testing.html#toy_batches', 'miniai_asgm/testing.py'),
                                      'miniai_asgm.testing.toy_model': ('testing.html#toy_model', 'miniai_asgm/testing.py'),
-                                     'miniai_asgm.testing.two_groups': ('testing.html#two_groups', 'miniai_asgm/testing.py')}}}
+                                     'miniai_asgm.testing.two_groups': ('testing.html#two_groups', 'miniai_asgm/testing.py')},
+            'miniai_asgm.trajectory': { 'miniai_asgm.trajectory.Surface': ('trajectory.html#surface', 'miniai_asgm/trajectory.py'),
+                                        'miniai_asgm.trajectory.final_loss': ('trajectory.html#final_loss', 'miniai_asgm/trajectory.py'),
+                                        'miniai_asgm.trajectory.plot_trajectories': ( 'trajectory.html#plot_trajectories',
+                                                                                      'miniai_asgm/trajectory.py'),
+                                        'miniai_asgm.trajectory.trajectory': ('trajectory.html#trajectory', 'miniai_asgm/trajectory.py')}}}
