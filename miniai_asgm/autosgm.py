@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 'WD_NAMES', 'EPS_NAMES', 'QUIRKS', 'WINDOWS', 'GOLDEN_FRAC', 'NUM_KEEP',
            'NUM_NEW', 'CLIP_SPREAD', 'NUMERATORS', 'CHEB_STATES', 'FLAG_FIELDS', 'VALUE_FIELDS', 'COUNTER_KEYS',
-           'CFG_KEYS', 'MAX_BUCKET_GRAPHS', 'LrCfg', 'BetaCfg', 'RcCfg', 'WdCfg', 'EpsCfg', 'check_lr_cfg',
-           'check_beta_cfg', 'check_rc_cfg', 'check_wd_cfg', 'check_eps_cfg', 'check_config', 'window_length',
-           'cosine_shape', 'poly_shape', 'beta_exp_shape', 'simple_poly_shape', 'logistic_mid_shape',
+           'CFG_KEYS', 'MAX_BUCKET_GRAPHS', 'BUCKET_NUMEL', 'LrCfg', 'BetaCfg', 'RcCfg', 'WdCfg', 'EpsCfg',
+           'check_lr_cfg', 'check_beta_cfg', 'check_rc_cfg', 'check_wd_cfg', 'check_eps_cfg', 'check_config',
+           'window_length', 'cosine_shape', 'poly_shape', 'beta_exp_shape', 'simple_poly_shape', 'logistic_mid_shape',
            'logistic_late_shape', 'WindowShape', 'window_shape', 'window_official', 'window_fixed', 'kronecker_window',
            'TensorList', 'minimum', 'maximum', 'norm', 'mean_abs', 'smooth_numerator', 'parcor_numerator',
            'markov_parcor_numerator', 'moment_numerator', 'chebyshev_clip', 'Numerator', 'StepScalars', 'step_scalars',
            'asgm_step_', 'tensor_states', 'asgm_update_foreach_', 'epoch_official', 'epoch_fixed', 'state_keys',
            'scalar_state_keys', 'AutoSGM', 'step', 'torch_weight_decay', 'heavy_ball', 'nesterov', 'adam_like',
-           'parcor', 'moment', 'asgm_bucket_', 'tensor_values']
+           'parcor', 'moment', 'asgm_bucket_', 'tensor_values', 'split_bucket']
 
 # %% ../nbs/10_autosgm.ipynb #e49f8bd7
 import math, types, warnings
@@ -688,6 +688,7 @@ def tensor_values(h:StepScalars):
 
 # %% ../nbs/10_autosgm.ipynb #12c1bc5f
 MAX_BUCKET_GRAPHS = 16   # distinct buckets compiled as a whole before falling back to per-tensor kernels
+BUCKET_NUMEL = 2**26     # elements per compiled call (four 4096x4096 matrices); a larger bucket runs in chunks
 _bucket_fns, _tensor_fns = {}, {}   # compiled `asgm_bucket_` per bucket, `asgm_step_` per set of flags
 
 def _compile_copy(f, cache, key, dynamic):
@@ -699,23 +700,31 @@ def _compile_copy(f, cache, key, dynamic):
 
 def _flat(t): return t.view(-1)   # 0-dim states too, as shape (1,): torch 2.11's compiler drops writes to 0-dim inputs
 
+def split_bucket(ps:list, limit:int=None) -> list:
+    "Consecutive runs of `ps` holding at most `limit` (default `BUCKET_NUMEL`) elements each; a larger tensor runs alone"
+    limit, out, cur, n = limit or BUCKET_NUMEL, [], [], 0
+    for p in ps:
+        if cur and n + p.numel() > limit: out.append(cur); cur, n = [], 0
+        cur.append(p); n += p.numel()
+    return out + [cur] if cur else out
+
 def _fused_step(opt, ps, h):
     "Update `ps` with the compiled step; return the parameters left for the foreach path"
     if getattr(opt, '_fused_failed', False): return ps
     todo = [p for p in ps if p.is_contiguous() and p.grad.is_contiguous()]
     rest = [p for p in ps if not (p.is_contiguous() and p.grad.is_contiguous())]
     if not todo: return ps
-    states = [{k: _flat(v) for k, v in opt.state[p].items() if isinstance(v, Tensor)} for p in todo]
-    args, hv = ([p.detach().view(-1) for p in todo], [p.grad.view(-1) for p in todo], states), tensor_values(h)
-    flags = tuple(h[:len(FLAG_FIELDS)])
-    key = (flags, tuple((p.shape, p.dtype, p.device) for p in todo), tuple(tuple(sorted(s)) for s in states))
-    done = 0                                                     # tensors already updated, should compiling fail
+    hv, flags, done = tensor_values(h), tuple(h[:len(FLAG_FIELDS)]), 0   # done: tensors updated, should compiling fail
     try:
-        if key in _bucket_fns or len(_bucket_fns) < MAX_BUCKET_GRAPHS:
-            _compile_copy(asgm_bucket_, _bucket_fns, key, False)(*args, hv)
-        else:
-            f = _compile_copy(asgm_step_, _tensor_fns, flags, True)
-            for p, g, s in zip(*args): f(p, g, s, hv); done += 1
+        for chunk in split_bucket(todo):
+            states = [{k: _flat(v) for k, v in opt.state[p].items() if isinstance(v, Tensor)} for p in chunk]
+            args = ([p.detach().view(-1) for p in chunk], [p.grad.view(-1) for p in chunk], states)
+            key = (flags, tuple((p.shape, p.dtype, p.device) for p in chunk), tuple(tuple(sorted(s)) for s in states))
+            if key in _bucket_fns or len(_bucket_fns) < MAX_BUCKET_GRAPHS:
+                _compile_copy(asgm_bucket_, _bucket_fns, key, False)(*args, hv); done += len(chunk)
+            else:
+                f = _compile_copy(asgm_step_, _tensor_fns, flags, True)
+                for p, g, s in zip(*args): f(p, g, s, hv); done += 1
     except Exception as e:
         warnings.warn(f"AutoSGM(fused=True): torch.compile failed ({type(e).__name__}: {str(e)[:200]}); "
                       "falling back to the foreach path")
