@@ -29,13 +29,13 @@ def ema_momentum_update(p:Tensor, # parameter, updated in place
                         grad:Tensor, # its prepared gradient
                         state:dict, # holds `momentum_buffer` $e$ (zeros before the first step)
                         lr:float, # learning rate $\eta_e$ of the averaging form
-                        momentum:float=0.9, # averaging factor $\mu$
-                        nesterov:bool=False, # step along $(1-\mu)g_t + \mu e_t$
+                        momentum:float=0.9, # averaging factor $\beta$
+                        nesterov:bool=False, # step along $(1-\beta)g_t + \beta e_t$
                        ):
     "One heavy-ball step in the averaging form on `p` in place."
     buf = state['momentum_buffer']
-    buf.lerp_(grad, 1 - momentum)                                   # e_t = μ e_{t-1} + (1-μ) g_t
-    step = grad.lerp(buf, momentum) if nesterov else buf            # (1-μ) g_t + μ e_t   or   e_t
+    buf.lerp_(grad, 1 - momentum)                                   # e_t = β e_{t-1} + (1-β) g_t
+    step = grad.lerp(buf, momentum) if nesterov else buf            # (1-β) g_t + β e_t   or   e_t
     p.add_(step, alpha=-lr)                                         # θ_t = θ_{t-1} - η e_t
 
 def ema_momentum_update_foreach(params:list, grads:list, states:list, lr:float, momentum:float=0.9,
@@ -48,10 +48,10 @@ def ema_momentum_update_foreach(params:list, grads:list, states:list, lr:float, 
 
 # %% ../nbs/05_momentum.ipynb #3c9c1573
 class Momentum(BaseOptimizer):
-    r"Heavy-ball momentum in the averaging form $e_t=\mu e_{t-1}+(1-\mu)g_t$ (fast.ai's miniai); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
+    r"Heavy-ball momentum in the averaging form $e_t=\beta e_{t-1}+(1-\beta)g_t$ (fast.ai's miniai); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-2, # learning rate $\eta_e$ (the default matches `torch.optim.SGD(lr=1e-3, momentum=0.9)`)
-                 momentum:float=0.9, # averaging factor $\mu$ in [0, 1)
+                 momentum:float=0.9, # averaging factor $\beta$ in [0, 1)
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  nesterov:bool=False, # Nesterov momentum in the averaging form
                  *, maximize:bool=False, # climb the objective instead

@@ -71,9 +71,9 @@ def rmsprop_update(p:Tensor, # parameter, updated in place
                    grad:Tensor, # its prepared gradient
                    state:dict, # `step`, `square_avg` $v$, and `grad_avg` $m$ / `momentum_buffer` $b$ when used
                    lr:float, # learning rate $\eta$
-                   alpha:float=0.99, # averaging factor $\alpha$ of the squared gradients
+                   alpha:float=0.99, # $\beta_2$, the averaging factor of the squared gradients (PyTorch's name)
                    eps:float=1e-8, # $\epsilon$
-                   momentum:float=0., # $\mu$, momentum on the normalised steps
+                   momentum:float=0., # $\beta$, momentum on the normalised steps
                    centered:bool=False, # divide by $\sqrt{v_t - m_t^2}$ (a variance estimate)
                    eps_inside_sqrt:bool=False, # $\sqrt{v+\epsilon}$ instead of PyTorch's $\sqrt{v}+\epsilon$
                    square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' ($v_0 = g_1^2$, fast.ai's miniai)
@@ -82,16 +82,16 @@ def rmsprop_update(p:Tensor, # parameter, updated in place
     state['step'] += 1
     sq = state['square_avg']
     if square_avg_init == 'grad_sq' and state['step'].item() == 1: sq.copy_(grad * grad)   # v_0 = g_1²
-    sq.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)                 # v_t = α v_{t-1} + (1-α) g_t²
+    sq.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)                 # v_t = β2 v_{t-1} + (1-β2) g_t²
     if centered:
-        state['grad_avg'].lerp_(grad, 1 - alpha)                         # m_t = α m_{t-1} + (1-α) g_t
+        state['grad_avg'].lerp_(grad, 1 - alpha)                         # m_t = β2 m_{t-1} + (1-β2) g_t
         var = sq.addcmul(state['grad_avg'], state['grad_avg'], value=-1)  # v_t - m_t²
     else: var = sq
     if eps_inside_sqrt: avg = var.add(eps).sqrt_()                       # √(v_t + ε)
     else: avg = var.sqrt().add_(eps)                                     # √v_t + ε
     if momentum > 0:
         buf = state['momentum_buffer']
-        buf.mul_(momentum).addcdiv_(grad, avg)                           # b_t = μ b_{t-1} + g_t / avg
+        buf.mul_(momentum).addcdiv_(grad, avg)                           # b_t = β b_{t-1} + g_t / avg
         p.add_(buf, alpha=-lr)                                           # θ_t = θ_{t-1} - η b_t
     else: p.addcdiv_(grad, avg, value=-lr)                               # θ_t = θ_{t-1} - η g_t / avg
 
@@ -127,10 +127,10 @@ class RMSProp(BaseOptimizer):
     "RMSProp: a drop-in twin of `torch.optim.RMSprop`, plus fast.ai's miniai `eps_inside_sqrt` and `square_avg_init` options."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-2, # learning rate $\eta$
-                 alpha:float=0.99, # averaging factor of the squared gradients, in [0, 1)
+                 alpha:float=0.99, # $\beta_2$, the averaging factor of the squared gradients, in [0, 1) (PyTorch's name)
                  eps:float=1e-8, # $\epsilon$
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
-                 momentum:float=0., # $\mu$, momentum on the normalised steps
+                 momentum:float=0., # $\beta$, momentum on the normalised steps
                  centered:bool=False, # normalise by an estimate of the gradient's standard deviation
                  capturable:bool=False, # accepted for compatibility with PyTorch; must be False
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU

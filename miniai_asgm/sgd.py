@@ -71,16 +71,16 @@ def sgd_update(p:Tensor, # parameter, updated in place
                grad:Tensor, # its prepared gradient
                state:dict, # its state; holds `momentum_buffer` once momentum is used
                lr:float, # learning rate $\eta$
-               momentum:float=0., # $\mu$, 0 for plain SGD
+               momentum:float=0., # $\beta$, 0 for plain SGD
                dampening:float=0., # $\tau$: the new gradient enters the buffer with weight $1-\tau$
-               nesterov:bool=False, # step along $g_t + \mu b_t$ instead of $b_t$
+               nesterov:bool=False, # step along $g_t + \beta b_t$ instead of $b_t$
               ):
     "One SGD step on `p` in place (PyTorch's form of momentum)."
     if momentum != 0:
         buf = state.get('momentum_buffer')
         if buf is None: buf = state['momentum_buffer'] = grad.detach().clone()   # b_1 = g_1
-        else: buf.mul_(momentum).add_(grad, alpha=1 - dampening)               # b_t = μ b_{t-1} + (1-τ) g_t
-        grad = grad.add(buf, alpha=momentum) if nesterov else buf              # d_t = g_t + μ b_t  or  b_t
+        else: buf.mul_(momentum).add_(grad, alpha=1 - dampening)               # b_t = β b_{t-1} + (1-τ) g_t
+        grad = grad.add(buf, alpha=momentum) if nesterov else buf              # d_t = g_t + β b_t  or  b_t
     p.add_(grad, alpha=-lr)                                                     # θ_t = θ_{t-1} - η d_t
 
 # %% ../nbs/04_sgd.ipynb #7250ae86
@@ -216,7 +216,7 @@ class SGD(BaseOptimizer):
     "Stochastic gradient descent with optional momentum: a drop-in twin of `torch.optim.SGD`."
     def __init__(self, params, # tensors or param-group dicts
                  lr:float=1e-3, # learning rate $\eta$
-                 momentum:float=0., # momentum factor $\mu$ (0: plain SGD)
+                 momentum:float=0., # momentum factor $\beta$ (0: plain SGD)
                  dampening:float=0., # $\tau$: new gradients enter the buffer with weight $1-\tau$
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  nesterov:bool=False, # Nesterov momentum (needs `momentum>0`, `dampening=0`)
