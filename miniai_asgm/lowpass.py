@@ -31,7 +31,7 @@ def lowpass_coefs(t:int, # 1-based step count (number of inputs seen, this one i
                   eta:float=0., # input gain; 0 means `1-beta`
                   debias:bool=True # multiply the output by the debias factor
                  )->tuple: # (input gain, output scale), Python floats
-    "Host-side coefficients of step `t`: the input gain and the output scale `kappa_t / c_t`."
+    "Host-side coefficients of step `t`: the input gain and the output scale `r_t / c_t`."
     _check_filter_args(beta, gamma, eta)
     if int(t) != t or t < 1: raise ValueError(f"t (the step count) must be an integer >= 1, got {t}")
     return filter_coefs(t, beta, gamma, eta, debias)
@@ -40,8 +40,8 @@ def filter_coefs(t:int, beta:float, gamma:float=0., eta:float=0., debias:bool=Tr
     "`lowpass_coefs` without the checks, for an optimizer's step whose configuration was validated once."
     gain = input_gain(beta, eta)
     c = 1. if t == 1 else 1. - gamma                          # c_1 = 1, c_t = 1 - gamma
-    kappa = ((1. - beta) / gain) / (1. - beta**t) if debias else 1.
-    return gain, kappa / c
+    r = ((1. - beta) / gain) / (1. - beta**t) if debias else 1.
+    return gain, r / c
 
 def lowpass_step(x, # input at step t (tensor or number)
                  z, # filter state z_{t-1} (same shape as x; zero before the first step)
@@ -58,13 +58,13 @@ def lowpass_apply(x, # input x_t: a number, a tensor, or anything with the same 
                   z, # filter state z_{t-1}
                   beta, # pole
                   gamma, # zero
-                  gain, # input gain eta^, from `lowpass_coefs`
-                  scale, # output scale kappa_t/c_t, from `lowpass_coefs`
+                  gain, # input gain nu^, from `lowpass_coefs`
+                  scale, # output scale r_t/c_t, from `lowpass_coefs`
                  ): # (y_t, z_t)
     "The filter's two equations, with the coefficients of step t given: the one place they are written."
-    xt = gain * x                                             # x~_t = eta^ x_t
+    xt = gain * x                                             # x~_t = nu^ x_t
     s = z + xt                                                # s_t = z_{t-1} + x~_t
-    return s * scale, beta * s - gamma * xt                   # y_t = kappa_t s_t / c_t ;  z_t = beta s_t - gamma x~_t
+    return s * scale, beta * s - gamma * xt                   # y_t = r_t s_t / c_t ;  z_t = beta s_t - gamma x~_t
 
 # %% ../nbs/09_lowpass.ipynb #bebbc1fa
 def lowpass_step_(z:torch.Tensor, # filter state z_{t-1}, overwritten with z_t
@@ -72,7 +72,7 @@ def lowpass_step_(z:torch.Tensor, # filter state z_{t-1}, overwritten with z_t
                   beta:float, # pole
                   gamma:float, # zero
                   gain:float, # input gain, from `lowpass_coefs`
-                  scale:float # output scale kappa_t/c_t, from `lowpass_coefs`
+                  scale:float # output scale r_t/c_t, from `lowpass_coefs`
                  )->torch.Tensor: # the output y_t (a new tensor)
     "`lowpass_apply` with the new state written into the tensor `z`: the form an optimizer's state needs."
     y, z_new = lowpass_apply(x, z, beta, gamma, gain, scale)
@@ -132,7 +132,7 @@ def transfer_function(z, # complex points where H is evaluated (array-like)
                       gamma:float=0., # zero, in [-1, beta]
                       eta:float=0. # input gain; 0 means `1-beta`
                      )->np.ndarray:
-    "H(z) = eta^/(1-gamma) (1 - gamma/z) / (1 - beta/z) of the filter (steady state, no debias)."
+    "H(z) = nu^/(1-gamma) (1 - gamma/z) / (1 - beta/z) of the filter (steady state, no debias)."
     _check_filter_args(beta, gamma, eta)
     z = np.asarray(z, dtype=complex)
     return input_gain(beta, eta) / (1. - gamma) * (1. - gamma / z) / (1. - beta / z)
@@ -147,11 +147,11 @@ def freq_response(beta:float, # pole, in [0, 1)
     return w, transfer_function(np.exp(1j * w), beta, gamma, eta)
 
 # %% ../nbs/09_lowpass.ipynb #19604a58
-def closed_loop_poly(lr_h, # learning rate times curvature, mu*h (array-like)
+def closed_loop_poly(lr_h, # learning rate times curvature, lr*h (array-like)
                      beta:float, # pole, in [0, 1)
                      gamma:float=0., # zero, in [-1, beta]
                      eta:float=0., # input gain; 0 means `1-beta`
-                     lr_wd=0., # learning rate times weight decay, mu*lambda (array-like)
+                     lr_wd=0., # learning rate times weight decay, lr*lambda (array-like)
                      wd_level:int=0 # 0: decay coupled (through the filter); else decoupled
                     )->tuple: # (a1, a0) of z^2 + a1 z + a0
     "Characteristic polynomial of filtered gradient descent on a quadratic of curvature h."
@@ -163,11 +163,11 @@ def closed_loop_poly(lr_h, # learning rate times curvature, mu*h (array-like)
     # (z - 1 + leak)(z - beta) + k (z - gamma)
     return k - (1. - leak) - beta, beta * (1. - leak) - k * gamma
 
-def spectral_radius(lr_h, # learning rate times curvature, mu*h (array-like)
+def spectral_radius(lr_h, # learning rate times curvature, lr*h (array-like)
                     beta:float, # pole, in [0, 1)
                     gamma:float=0., # zero, in [-1, beta]
                     eta:float=0., # input gain; 0 means `1-beta`
-                    lr_wd=0., # learning rate times weight decay, mu*lambda (array-like)
+                    lr_wd=0., # learning rate times weight decay, lr*lambda (array-like)
                     wd_level:int=0 # 0: decay coupled; else decoupled
                    )->np.ndarray:
     "Largest root modulus of `closed_loop_poly`: the error shrinks per step by this factor (< 1 is stable)."
@@ -179,7 +179,7 @@ def stable_lr_bound(beta:float, # pole, in [0, 1)
                     gamma:float=0., # zero, in [-1, beta]
                     eta:float=0. # input gain; 0 means `1-beta`
                    )->float:
-    "Supremum of mu*h for which filtered gradient descent on a quadratic converges (Jury test)."
+    "Supremum of lr*h for which filtered gradient descent on a quadratic converges (Jury test)."
     _check_filter_args(beta, gamma, eta)
     K = input_gain(beta, eta) / (1. - gamma)
     k_max = 2. * (1. + beta) / (1. + gamma)                     # p(-1) > 0
