@@ -270,9 +270,9 @@ def main():
         print(f"{len(names)} runs recomputed and written to {a.write}")
         return 0
     print(f"{len(names) - len(bad)} of {len(names)} runs reproduced bit for bit" +
-          ("" if not bad else f"; differing: {', '.join(bad)} (torch {torch.__version__} on a "
-                              f"{torch.backends.cpu.get_cpu_capability()} CPU here, torch {meta['torch']} in the recording: "
-                              "a different torch build or instruction set rounds differently)"))
+          ("" if not bad else f"; differing: {', '.join(bad)} (here torch {torch.__version__}, CPU capability "
+                              f"{torch.backends.cpu.get_cpu_capability()}; the recording: torch {meta['torch']}, CPU not "
+                              "recorded. Another torch build or another CPU rounds float32 differently)"))
     return 0 if not bad else (1 if same_build else 2)
 
 if __name__ == '__main__': sys.exit(main())
