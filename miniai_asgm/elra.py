@@ -288,7 +288,7 @@ def _call(self:ELRA, f, has_grad):
         g, st['col'], st['n_col'] = st['col'], None, 0
     else:
         st['col'], st['n_col'] = None, 0                       # a gradient-free call drops the group
-        st['k'] += 1                                           # package quirk Q6: it counts twice
+        st['k'] += 1                                           # the package counts a gradient-free call twice
     st['n'] += 1; st['k'] += 1
     if st['n'] % 100 == 0: self._control(st)
     x = _flat(ps)
@@ -342,7 +342,8 @@ def _accept(self:ELRA, ps, st, f, g, x):
     st['kappa'] = max(1., st['kappa']*(1/KAPPA))
     k, r = st['k'], st['r']
     st['S'] += f
-    st['V'] = st['V'] + (st['S'] - (k - r + 1)*f)**2/(k*k) if k > 0 else 0.   # k = 0 right after a window close
+    d = st['S'] - (k - r + 1)*f
+    st['V'] = st['V'] + d*d/(k*k) if k > 0 else 0.   # k = 0 right after a window close; d*d overflows to inf, d**2 would raise
     if st['n'] <= k:
         st['mu'] = st['S']*(1/(k - r + 1))
         st['sigma'] = math.sqrt(st['V']*(1/(k - r + 1))) * KAPPA**r
