@@ -426,10 +426,11 @@ def plot_profiles(res:dict, key:str='steps_to_target', ax=None, tau_max:float=8.
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(7, 4))
     taus = [math.exp(math.log(tau_max) * i / 400) for i in range(401)]
-    for i, (n, rs) in enumerate(profile_ratios(res, key).items()):
-        ax.step(taus, performance_profile(rs, taus), where='post', label=n, ls='-' if i < 10 else '--')
+    for i, (n, rs) in enumerate(profile_ratios(res, key).items()):   # wide lines first, so that coinciding curves stay visible
+        ax.step(taus, performance_profile(rs, taus), where='post', label=n, ls='-' if i < 10 else '--', lw=4 - 0.3 * i, alpha=0.8)
     ax.set_xscale('log'); ax.set_xlabel(r'$\tau$ (time to target / fastest, ' + key.replace('_', ' ') + ')')
-    ax.set_ylabel(r'fraction of workloads with $r\leq\tau$'); ax.set_ylim(-0.02, 1.02); ax.legend(fontsize=7, ncol=2)
+    ax.set_ylabel(r'fraction of workloads with $r\leq\tau$'); ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
 
 # %% ../nbs/12_compare.ipynb #1cf9d15c
