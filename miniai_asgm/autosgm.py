@@ -89,9 +89,9 @@ def asgm_step_(p, grad, s, h:StepScalars):
         v = v / d                                                # (S4) v_t = m_t / D_t
     if h.decoupled_wd: v = v + h.wd_gain * p                     # (S5) decoupled decay
     if h.cheb: v = chebyshev_clip(v, s, h)                       # (S6) prefilter
-    alpha = h.lr if num.a is None else smooth_numerator(num.a(p, v, u, s, h), s, h)   # (S7) η or A_t
+    alpha = h.lr if num.a is None else smooth_numerator(num.a(p, v, u, s, h), s, h)   # (S7) the numerator A_t: η, or estimated
     sign = -1. if h.neg_step else 1.                             # the original's maximize flips the step (Q8)
-    p.sub_(v * (sign * h.rho * alpha))                           # (S8) w_t = w_{t-1} - rho_t alpha_t v_t
+    p.sub_(v * (sign * h.rho * alpha))                           # (S8) w_t = w_{t-1} - alpha_t v_t, alpha_t = rho_t A_t
 
 # %% ../nbs/10_autosgm.ipynb #927203fc
 class LrCfg(NamedTuple):
