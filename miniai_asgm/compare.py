@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['WORKLOADS', 'WORKLOAD_INFO', 'RECIPES', 'DEFAULT_OPTS', 'BASELINE', 'RUN_KEYS', 'PROTOCOL_KEYS', 'LIMITS',
-           'split_data', 'mlp_model', 'plain_course_model', 'Recipe', 'one_cycle_cbs', 'elra_cbs', 'get_recipe',
-           'unit_points', 'search_points', 'correct_count', 'EvalCB', 'ddp_active', 'train_run', 'time_to_target',
-           'summarize_runs', 'set_targets', 'protocol_info', 'run_protocol', 'save_results', 'check_results',
-           'format_table', 'format_spaces', 'profile_ratios', 'performance_profile', 'plot_profiles', 'effective_steps',
-           'StepSizeCB', 'UsageError', 'main']
+           'mlp_model', 'plain_course_model', 'Recipe', 'one_cycle_cbs', 'elra_cbs', 'get_recipe', 'unit_points',
+           'search_points', 'correct_count', 'EvalCB', 'ddp_active', 'train_run', 'time_to_target', 'summarize_runs',
+           'set_targets', 'protocol_info', 'run_protocol', 'save_results', 'check_results', 'format_table',
+           'format_spaces', 'profile_ratios', 'performance_profile', 'plot_profiles', 'effective_steps', 'StepSizeCB',
+           'UsageError', 'main']
 
 # %% ../nbs/12_compare.ipynb #23fc6830
 import argparse, json, math, os, platform, statistics, sys, time
@@ -25,7 +25,7 @@ import torch.nn.functional as F
 import torch.distributed as dist
 
 from .learner import Callback, TrainLearner, def_device, set_seed
-from .data import fashion_tensors, TensorLoader, DataError
+from .data import fashion_tensors, TensorLoader, DataError, split_data
 from .activations import course_model, get_model, act_gr, iw
 from .optim import SGD, Momentum, RMSProp, Adam, AdamW
 from .sgd import foreach_default
@@ -33,24 +33,6 @@ from .sched import ParamSchedCB, one_cycle
 from .autosgm import AutoSGM, window_fixed
 from .elra import ELRA
 from .course import ELRACB
-
-# %% ../nbs/12_compare.ipynb #9d8f1b67
-def split_data(n_valid:int=10_000, # images taken from the training set for validation
-               split_seed:int=0, # seed of the permutation that chooses them
-               n_train:int=None, # keep only this many of the remaining training images (quick runs); `None`: all
-               n_test:int=None, # keep only the first `n_test` test images; `None`: all 10,000
-               device=None, # where the tensors live
-               path=None # folder of IDX files (see `miniai_asgm.data.find_data_dir`)
-              )->dict:
-    "`{'train', 'valid', 'test'}` -> `(x, y)`: a seeded validation split carved from the 60,000 training images."
-    t = fashion_tensors(path)
-    (x, y), (xt, yt) = t['train'], t['test']
-    if not 1 <= n_valid < len(x): raise ValueError(f"n_valid must be in [1, {len(x) - 1}], got {n_valid}")
-    perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(split_seed))
-    iv, it = perm[:n_valid], perm[n_valid:][:n_train]
-    dev = lambda a: a.to(device) if device is not None else a
-    return dict(train=(dev(x[it]), dev(y[it])), valid=(dev(x[iv]), dev(y[iv])), test=(dev(xt[:n_test]), dev(yt[:n_test])),
-                index=dict(train=it, valid=iv))
 
 # %% ../nbs/12_compare.ipynb #96660803
 def mlp_model()->nn.Sequential:

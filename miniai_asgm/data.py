@@ -6,7 +6,7 @@
 __all__ = ['CLASS_NAMES', 'IDX_FILES', 'SPLIT_SIZES', 'DEBIAN_DIR', 'HUB_NAME', 'ENV_VAR', 'HOW_TO_GET', 'IDX_MAGIC', 'XMEAN',
            'XSTD', 'DataError', 'read_idx', 'read_split', 'find_data_dir', 'fashion_arrays', 'cache_dir',
            'load_fashion_mnist', 'show_image', 'show_images', 'normalise', 'pil_to_normalised', 'collate_dict',
-           'DataLoaders', 'miniai_dls', 'TensorLoader', 'fashion_tensors', 'fashion_dls']
+           'DataLoaders', 'miniai_dls', 'TensorLoader', 'fashion_tensors', 'fashion_dls', 'split_data']
 
 # %% ../nbs/01_data.ipynb #35bb1458
 import gzip, hashlib, os, struct, warnings
@@ -305,3 +305,21 @@ def fashion_dls(bs=1024, # training batch size; validation uses twice as many
     (xt, yt), (xv, yv) = t['train'], t['test']
     return DataLoaders(TensorLoader(xt[:n_train], yt[:n_train], bs, shuffle=True),
                        TensorLoader(xv[:n_valid], yv[:n_valid], bs*2))
+
+# %% ../nbs/01_data.ipynb #1f480b20
+def split_data(n_valid:int=10_000, # images taken from the training set for validation
+               split_seed:int=0, # seed of the permutation that chooses them
+               n_train:int=None, # keep only this many of the remaining training images (quick runs); `None`: all
+               n_test:int=None, # keep only the first `n_test` test images; `None`: all 10,000
+               device=None, # where the tensors live
+               path=None # folder of IDX files (see `miniai_asgm.data.find_data_dir`)
+              )->dict:
+    "`{'train', 'valid', 'test'}` -> `(x, y)`: a seeded validation split carved from the 60,000 training images."
+    t = fashion_tensors(path)
+    (x, y), (xt, yt) = t['train'], t['test']
+    if not 1 <= n_valid < len(x): raise ValueError(f"n_valid must be in [1, {len(x) - 1}], got {n_valid}")
+    perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(split_seed))
+    iv, it = perm[:n_valid], perm[n_valid:][:n_train]
+    dev = lambda a: a.to(device) if device is not None else a
+    return dict(train=(dev(x[it]), dev(y[it])), valid=(dev(x[iv]), dev(y[iv])), test=(dev(xt[:n_test]), dev(yt[:n_test])),
+                index=dict(train=it, valid=iv))
