@@ -9,8 +9,8 @@ __all__ = ['FLAG_FIELDS', 'VALUE_FIELDS', 'LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 
            'RcCfg', 'WdCfg', 'EpsCfg', 'check_lr_cfg', 'check_beta_cfg', 'check_rc_cfg', 'check_wd_cfg',
            'check_eps_cfg', 'check_config', 'window_length', 'cosine_shape', 'poly_shape', 'beta_exp_shape',
            'simple_poly_shape', 'logistic_mid_shape', 'logistic_late_shape', 'WindowShape', 'window_shape',
-           'window_official', 'window_fixed', 'kronecker_window', 'TensorList', 'minimum', 'maximum', 'norm',
-           'mean_abs', 'tensor_states', 'asgm_update_foreach_', 'smooth_numerator', 'parcor_numerator',
+           'window_official', 'window_fixed', 'kronecker_window', 'window_as_sched', 'TensorList', 'minimum', 'maximum',
+           'norm', 'mean_abs', 'tensor_states', 'asgm_update_foreach_', 'smooth_numerator', 'parcor_numerator',
            'markov_parcor_numerator', 'moment_numerator', 'chebyshev_clip', 'Numerator', 'epoch_official',
            'epoch_fixed', 'state_keys', 'scalar_state_keys', 'AutoSGM', 'step', 'torch_weight_decay', 'heavy_ball',
            'nesterov', 'adam_like', 'parcor', 'moment', 'asgm_bucket_', 'tensor_values', 'split_bucket']
@@ -347,6 +347,13 @@ def kronecker_window(j:int, rc_cfg):
         if j < n_flat: return 1.0
         phi = pts[j - n_flat]
     return x + (1 - x) * window_shape(rcm, phi, n, window_length(rc_cfg)[1])
+
+# %% ../nbs/10_autosgm.ipynb #b84e2ab1
+def window_as_sched(rc_cfg,          # window configuration
+                    peak:float=1.):  # the value where the window is 1
+    "The window `rc_cfg` as a schedule of the 0-based step, like chapter 08's: `peak` times rho at step `step+1`"
+    spe = rc_cfg[6]
+    return lambda step: peak * window_fixed(step + 1, step // spe + 1, rc_cfg)
 
 # %% ../nbs/10_autosgm.ipynb #b42f2017
 class TensorList(list):
