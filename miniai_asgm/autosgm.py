@@ -311,7 +311,7 @@ def window_official(t:int,   # step, 1-based
 def window_fixed(t:int,     # step, 1-based
                  k:int,     # epoch counter (epochs counted from spe)
                  rc_cfg):   # window configuration
-    "The window as the README intends: periodic with period L, in [x, 1], Kronecker samples if inseq=1"
+    "The window as the original AutoSGM repository's README intends: periodic with period L, in [x, 1], Kronecker samples if inseq=1"
     rcm, inseq, x, n, m, tau, spe, cfact, e = rc_cfg
     if rcm == 0: return 1.0
     L, M = window_length(rc_cfg)

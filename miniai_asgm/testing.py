@@ -229,7 +229,7 @@ def official_seq(rc, T, ks=None):
 
 # %% ../nbs/10_autosgm.ipynb #c2b78b44
 def readme_instances(tau, spe):
-    "The README's `opt0`-`opt7` (plus `opt6` with `num_lrc=2`) with the window set to `tau` epochs of `spe` steps"
+    "The original AutoSGM README's `opt0`-`opt7` (plus `opt6` with `num_lrc=2`) with the window set to `tau` epochs of `spe` steps"
     nest, g = 0.9 / 1.9, 1 - 1 / math.sqrt(5)
     cos, lin = (1, 0, 0, 2, 1, tau, spe, 1, 0), (2, 0, 0, 1, 1, tau, spe, 1, 0)
     b = lambda beta_i=0., gamma_i=0.: (0.9999, 0.999, beta_i, gamma_i, 0, True)
