@@ -11,13 +11,15 @@ import argparse, math, sys
 import torch
 import torch.nn.functional as F
 
-from .data import DataError, fashion_dls
-import fastcore.all as fc
-import matplotlib.pyplot as plt
-
+from .data import DataError, fashion_dls, require_course
 from .learner import DeviceCB, MetricsCB, ProgressCB, TrainLearner, def_device, set_seed, to_cpu, to_floats
-from torcheval.metrics import MulticlassAccuracy   # after the Learner, which quiets its import-time warning
 from .activations import ActivationStats, GeneralRelu, course_model, get_hist, get_min
+try:
+    import fastcore.all as fc
+    import matplotlib.pyplot as plt
+    from torcheval.metrics import MulticlassAccuracy   # after the Learner, which quiets its import-time warning
+except ModuleNotFoundError as e: require_course(e, __name__)
+
 
 # %% ../nbs/03a_course.ipynb #27a89272
 def fit_course_model(opt_func, # called as `opt_func(params, lr)`, e.g. `torch.optim.AdamW`

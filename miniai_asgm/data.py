@@ -18,6 +18,14 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, default_collate
 
+# %% ../nbs/01_data.ipynb #extra-guard
+def require_course(e:ModuleNotFoundError, # the error of the import that failed
+                   module:str # the course module that needs the package, e.g. `__name__`
+                  ):
+    "Turn a package of the course's stack that is not installed into one line that says what to install."
+    raise ModuleNotFoundError(f"{module} is part of the course and needs the package {e.name!r}, which is not installed: "
+                              "pip install 'miniai_asgm[course]'", name=e.name) from None
+
 # %% ../nbs/01_data.ipynb #aaea93a5
 CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
                'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
@@ -97,7 +105,8 @@ def _datasets():
     "The `datasets` module, imported without tqdm's `IProgress not found` warning (a notebook without ipywidgets)."
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='IProgress not found')
-        import datasets
+        try: import datasets
+        except ModuleNotFoundError as e: require_course(e, __name__)
     return datasets
 
 def _hub_dd():
@@ -186,7 +195,10 @@ def load_fashion_mnist(path=None, # folder of IDX files; see `find_data_dir` for
     return dd
 
 # %% ../nbs/01_data.ipynb #875216c1
-import matplotlib.pyplot as plt
+from .data import require_course
+try:
+    import matplotlib.pyplot as plt
+except ModuleNotFoundError as e: require_course(e, __name__)
 
 def show_image(im, ax=None, title=None, figsize=None, cmap='Greys', **kwargs):
     "Show a PIL image, array or tensor (`[h,w]` or `[1,h,w]`) on `ax`, without axes."

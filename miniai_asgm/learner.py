@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['def_device', 'to_device', 'to_cpu', 'set_seed', 'CancelFitException', 'CancelBatchException', 'CancelEpochException',
            'CallbackError', 'Callback', 'run_cbs', 'with_cbs', 'Learner', 'TrainCB', 'TrainLearner', 'DeviceCB',
-           'SingleBatchCB', 'to_floats', 'DeviceStat', 'WeightedMean', 'Accuracy', 'MetricsCB', 'ProgressCB',
-           'SyncCount', 'count_syncs', 'LRFinderCB', 'lr_find']
+           'SingleBatchCB', 'to_floats', 'DeviceStat', 'WeightedMean', 'Accuracy', 'MetricsCB', 'watched',
+           'MetricsTable', 'loss_figure', 'ProgressCB', 'SyncCount', 'count_syncs', 'LRFinderCB', 'lr_find']
 
 # %% ../nbs/02_learner.ipynb #d7a86a53
 import math, random
@@ -14,7 +14,10 @@ from copy import copy
 from functools import partial
 from operator import attrgetter
 
-import fastcore.all as fc
+from .data import require_course
+try:
+    import fastcore.all as fc
+except ModuleNotFoundError as e: require_course(e, __name__)
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -316,7 +319,11 @@ class MetricsCB(Callback):
                    **{k: f'{v:.3f}' for k, v in rec.items() if k not in ('epoch', 'train')}})
 
 # %% ../nbs/02_learner.ipynb #de5ad1cd
-from fastprogress import progress_bar, master_bar
+import sys
+try:
+    from fastprogress import progress_bar, master_bar
+    from fastprogress.fastprogress import ConsoleMasterBar, ConsoleProgressBar
+except ModuleNotFoundError as e: require_course(e, __name__)
 
 class _HostCopy:
     "The latest value of a scalar tensor that has reached the host: copies start without waiting, and are read once landed."
@@ -346,30 +353,82 @@ class _HostCopy:
         self._take()
         return self.value
 
+
+def watched()->str:
+    "'notebook' in a Jupyter or Colab kernel, 'console' on a terminal, '' when nobody watches the run live."
+    try: from IPython import get_ipython
+    except ImportError: return 'console' if sys.stdout.isatty() else ''
+    ip = get_ipython()
+    if ip is not None and any(c.__name__ == 'ZMQInteractiveShell' for c in type(ip).__mro__): return 'notebook'
+    return 'console' if getattr(sys.stdout, 'isatty', lambda: False)() else ''
+
+class MetricsTable:
+    "The per-epoch metrics as a table: HTML in a notebook or on the course's site, aligned text elsewhere."
+    def __init__(self, rows:list): self.rows = rows   # a list of dicts with the same keys
+    def _repr_html_(self):
+        if not self.rows: return ''
+        head = ''.join(f'<th>{k}</th>' for k in self.rows[0])
+        body = ''.join('<tr>' + ''.join(f'<td>{v}</td>' for v in r.values()) + '</tr>' for r in self.rows)
+        return f'<table border="1" class="dataframe"><thead><tr style="text-align: left;">{head}</tr></thead><tbody>{body}</tbody></table>'
+    def __repr__(self):
+        if not self.rows: return ''
+        cols = [[str(k)] + [str(r[k]) for r in self.rows] for k in self.rows[0]]
+        w = [max(map(len, c)) for c in cols]
+        return '\n'.join('  '.join(c[i].ljust(wi) for c, wi in zip(cols, w)).rstrip() for i in range(len(cols[0])))
+
+def _show(obj, print_text:bool=True):
+    "Display `obj` in IPython (its richest form is what a saved notebook keeps); else print its text, if `print_text`."
+    try: from IPython import get_ipython; from IPython.display import display
+    except ImportError: get_ipython = lambda: None
+    if get_ipython() is not None: display(obj)
+    elif print_text: print(repr(obj))
+
+def loss_figure(losses:list, # one training loss per batch
+                val_losses:list # one validation loss per epoch
+               ):
+    "The training loss per batch, with the validation loss at the end of each epoch as points."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(range(len(losses)), losses, lw=0.8, label='training, per batch')
+    if val_losses:
+        n = len(losses)
+        ax.plot([(i + 1) * n / len(val_losses) for i in range(len(val_losses))], val_losses, 'o-', label='validation, per epoch')
+    ax.set(xlabel='training batch', ylabel='loss', title='training loss per batch, validation loss per epoch')
+    ax.legend()
+    return fig
+
 class ProgressCB(Callback):
-    "fastprogress bars over epochs and batches, metrics as a table, and optionally a live loss plot."
+    "Progress bars and the metrics table while someone watches; only the final table (and plot) when nobody does."
     order = MetricsCB.order + 1
-    def __init__(self, plot:bool=False): self.plot = plot
+    def __init__(self, plot:bool=False, # plot the training and validation losses
+                 live:bool|None=None # bars updated during training; `None`: when run in a notebook kernel or on a terminal
+                ): self.plot, self.live = plot, live
 
     def before_fit(self, learn):
-        learn.epochs = self.mbar = master_bar(learn.epochs)
+        mode = watched() if self.live is None else ('notebook' if watched() == 'notebook' else 'console') if self.live else ''
+        self.mode, self.mbar, self.rows = mode, None, []
+        if mode: learn.epochs = self.mbar = (master_bar if mode == 'notebook' else ConsoleMasterBar)(learn.epochs)
         self.first, self.losses, self.val_losses, self._dev_losses, self._copy = True, [], [], [], None
         if hasattr(learn, 'metrics'): learn.metrics._log = self._log
 
     def _log(self, d):
+        self.rows.append(d)
+        if self.mbar is None: return
         if self.first:
             self.mbar.write(list(d), table=True)
             self.first = False
         self.mbar.write([str(v) for v in d.values()], table=True)
 
-    def before_epoch(self, learn): learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
+    def before_epoch(self, learn):
+        if self.mbar is not None:
+            learn.dl = (progress_bar if self.mode == 'notebook' else ConsoleProgressBar)(learn.dl, leave=False, parent=self.mbar)
 
     def after_batch(self, learn):
         if not learn.training: return
         loss = learn.loss.detach()
         if self._copy is None or self._copy.device != loss.device: self._copy = _HostCopy(loss.device)
-        v = self._copy.put(loss)
-        if v is not None: learn.dl.comment = f'{v:.3f}'
+        v = self._copy.put(loss)                                   # the same host traffic whether or not a bar shows it
+        if v is not None and self.mbar is not None: learn.dl.comment = f'{v:.3f}'
         if self.plot: self._dev_losses.append(loss)
 
     def _read_losses(self):
@@ -379,12 +438,9 @@ class ProgressCB(Callback):
 
     def after_epoch(self, learn):
         if not self.plot: return
-        if learn.training:
-            self._read_losses()
-            if self.val_losses: self._graph()
-        elif hasattr(learn, 'metrics'):
-            self.val_losses.append(learn.metrics.log[-1]['loss'])
-            self._graph()
+        if learn.training: self._read_losses()
+        elif hasattr(learn, 'metrics'): self.val_losses.append(learn.metrics.log[-1]['loss'])
+        if self.mbar is not None and (not learn.training or self.val_losses): self._graph()
 
     def _graph(self):
         n = len(self.losses)
@@ -397,9 +453,16 @@ class ProgressCB(Callback):
         self.mbar.graph_out.update(ax.figure)
 
     def cleanup_fit(self, learn):
-        if not self.plot: return
-        self._read_losses()
-        if self.losses: self._graph()
+        if self.plot: self._read_losses()
+        if self.mbar is not None:
+            if self.plot and self.losses: self._graph()
+            return
+        if self.rows: _show(MetricsTable(self.rows))               # nobody watched: the table once, as the site shows it
+        if self.plot and self.losses:
+            import matplotlib.pyplot as plt
+            fig = loss_figure(self.losses, self.val_losses)
+            _show(fig, print_text=False); plt.close(fig)
+
 
 # %% ../nbs/02_learner.ipynb #8801355e
 import sys
@@ -471,7 +534,9 @@ def count_syncs(device=None, # the device whose syncs to count (default `def_dev
     with (_count_cuda_syncs if c.device.type == 'cuda' else _count_host_reads)(c): yield c
 
 # %% ../nbs/02_learner.ipynb #3ba07cc1
-import matplotlib.pyplot as plt
+try:
+    import matplotlib.pyplot as plt
+except ModuleNotFoundError as e: require_course(e, __name__)
 from torch.optim.lr_scheduler import ExponentialLR
 
 class LRFinderCB(Callback):

@@ -13,7 +13,10 @@ from functools import partial
 from collections.abc import Callable
 
 import torch
-import matplotlib.pyplot as plt
+from .data import require_course
+try:
+    import matplotlib.pyplot as plt
+except ModuleNotFoundError as e: require_course(e, __name__)
 from torch.optim import lr_scheduler
 
 from .learner import Callback

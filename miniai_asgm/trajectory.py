@@ -9,7 +9,10 @@ __all__ = ['QUADRATIC', 'SADDLE', 'ROSENBROCK', 'SURFACES', 'Surface', 'trajecto
 from typing import Callable, NamedTuple
 
 import torch
-import matplotlib.pyplot as plt
+from .data import require_course
+try:
+    import matplotlib.pyplot as plt
+except ModuleNotFoundError as e: require_course(e, __name__)
 
 # %% ../nbs/03c_trajectory.ipynb #7d46a03e
 class Surface(NamedTuple):

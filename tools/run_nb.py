@@ -41,12 +41,6 @@ def _short_error(exc):
     lines = traceback.format_exception_only(type(exc), exc)
     return ''.join(lines).strip()
 
-def _as_notebook():
-    "Let libraries that ask fastcore whether they run in a notebook (fastprogress) render HTML, as in Jupyter."
-    for m in list(sys.modules.values()):
-        if getattr(m, '__name__', '').startswith('fastcore') and hasattr(m, 'IN_NOTEBOOK'):
-            m.IN_IPYTHON = m.IN_JUPYTER = m.IN_NOTEBOOK = True
-
 def run_notebook(path:Path, keep_going=False, save=True, force=(), verbose=True):
     "Run the notebook at `path`; return a list of failures `(cell index, cell id, first source line, error)`."
     from execnb.nbio import read_nb, write_nb
@@ -56,7 +50,6 @@ def run_notebook(path:Path, keep_going=False, save=True, force=(), verbose=True)
     if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # the library of this checkout, as nbdev_test does
     flags, nb = skip_flags(force), read_nb(path)
     shell, failures, t0 = CaptureShell(path), [], time.time()
-    if save: _as_notebook()   # saved outputs are what the site shows: notebook progress bars, not console ones
     shell.set_path(str(path.parent))
     cwd = os.getcwd(); os.chdir(path.parent)
     try:
