@@ -1,4 +1,4 @@
-"""Check (or rewrite) the AutoSGM reference trajectories in `reference/autosgm_golden.json` by running the original code.
+"""Check (or rewrite) the AutoSGM reference trajectories in `miniai_asgm/reference/autosgm_golden.json` by running the original code.
 
     python tools/autosgm_golden.py --asgm-py /path/to/asgm.py             # rerun every case, compare bit for bit
     python tools/autosgm_golden.py --asgm-py /path/to/asgm.py --write OUT # rerun every case, write the file anew to OUT
@@ -15,7 +15,7 @@ import argparse, hashlib, importlib.util, json, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT/'reference'/'autosgm_golden.json'
+DATA = ROOT/'miniai_asgm'/'reference'/'autosgm_golden.json'
 
 def load_original(path):
     "The original asgm.py, imported from `path`"

@@ -1,4 +1,4 @@
-"""Check (or rewrite) the ELRA reference runs in `reference/elra_reference_runs.json` by running the `elra` package.
+"""Check (or rewrite) the ELRA reference runs in `miniai_asgm/reference/elra_reference_runs.json` by running the `elra` package.
 
     python tools/elra_reference.py --python /path/to/venv/bin/python             # rerun every run, compare with the file
     python tools/elra_reference.py --python /path/to/venv/bin/python --write OUT # rerun every run, write the file anew to OUT
@@ -37,7 +37,7 @@ import argparse, contextlib, json, math, os, platform, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT/'reference'/'elra_reference_runs.json'
+DATA = ROOT/'miniai_asgm'/'reference'/'elra_reference_runs.json'
 PACKAGE, VERSION, INTERNAL_VERSION = 'elra', '0.0.3', '2026.03.16'
 
 # the package's private solver object and the attributes behind the recorded columns (see `meta.columns`)
