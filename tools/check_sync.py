@@ -1,5 +1,6 @@
 """Fail when the committed artefacts drift from the notebooks: the library must equal what `nbdev_export`
-writes, the notebooks must already be `nbdev_clean`, and README.md must equal what `make_readme.py` writes.
+writes, the notebooks must already be `nbdev_clean`, README.md must equal what `make_readme.py` writes, and
+nbs/_quarto.yml must be the link to the top-level `_quarto.yml` that nbdev reads.
 
 Works on a copy in a temporary folder, so it never touches (or needs) a clean git tree."""
 import filecmp, shutil, subprocess, sys, tempfile
@@ -27,6 +28,9 @@ def main():
             subprocess.run([cmd], cwd=tmp, check=True, capture_output=True)
             if d := _diff(ROOT/folder, tmp/folder):
                 bad.append(f"`{cmd}` changes {folder}/: {', '.join(sorted(d))}")
+    q = ROOT/'nbs'/'_quarto.yml'
+    if not (q.is_symlink() and q.readlink() == Path('../_quarto.yml')):
+        bad.append("nbs/_quarto.yml must be a relative symlink to ../_quarto.yml, the site's one Quarto configuration")
     r = subprocess.run([sys.executable, str(ROOT/'tools'/'make_readme.py'), '--check'], capture_output=True, text=True)
     if r.returncode: bad.append(r.stderr.strip() or r.stdout.strip())
     if bad: sys.exit("Out of sync:\n- " + "\n- ".join(bad))

@@ -41,13 +41,14 @@ def _short_error(exc):
     lines = traceback.format_exception_only(type(exc), exc)
     return ''.join(lines).strip()
 
-def run_notebook(path:Path, keep_going=False, save=True, force=(), verbose=True):
-    "Run the notebook at `path`; return a list of failures `(cell index, cell id, first source line, error)`."
+def run_notebook(path:Path, keep_going=False, save=True, force=(), verbose=True, checkout=True):
+    """Run the notebook at `path`; return a list of failures `(cell index, cell id, first source line, error)`.
+    `checkout=False` imports the installed package instead of this checkout's (for runs outside the repository)."""
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     path = Path(path).resolve()
     os.environ.setdefault('IN_TEST', '1')
-    if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # the library of this checkout, as nbdev_test does
+    if checkout and str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # the library of this checkout, as nbdev_test does
     flags, nb = skip_flags(force), read_nb(path)
     shell, failures, t0 = CaptureShell(path), [], time.time()
     shell.set_path(str(path.parent))
