@@ -9,20 +9,16 @@ __all__ = ['act_gr', 'iw', 'Hook', 'Hooks', 'HooksCallback', 'append_stats', 'ge
 # %% ../nbs/03_activations.ipynb #bdb7cd81
 from functools import partial
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import DataError, fashion_dls, require_course
-from .learner import (Callback, DeviceCB, MetricsCB, ProgressCB, TrainLearner, def_device,
-                                 set_seed, to_cpu)
+from .data import require_course
+from .learner import Callback, to_cpu
 try:
     import fastcore.all as fc
     import matplotlib.pyplot as plt
-    from torcheval.metrics import MulticlassAccuracy   # after the Learner, which quiets its import-time warning
 except ModuleNotFoundError as e: require_course(e, __name__)
-
 
 # %% ../nbs/03_activations.ipynb #0b5b966a
 class Hook:

@@ -206,8 +206,10 @@ class SingleBatchCB(Callback):
 
 # %% ../nbs/02_learner.ipynb #4f5c6092
 import warnings
-# torcheval builds some metrics with `torch.jit.script`, which recent torch versions deprecate loudly
-warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
+with warnings.catch_warnings():   # torcheval builds some metrics with `torch.jit.script`, which recent torch deprecates loudly
+    warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
+    try: import torcheval.metrics  # imported once here, quietly: later imports of its metrics print nothing
+    except ModuleNotFoundError as e: require_course(e, __name__)
 
 def to_floats(xs)->list:
     "Python floats of numbers and one-element tensors; the tensors of each device reach the host in one transfer."
@@ -465,7 +467,6 @@ class ProgressCB(Callback):
 
 
 # %% ../nbs/02_learner.ipynb #8801355e
-import sys
 from collections import Counter
 from contextlib import contextmanager
 
