@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['D_START', 'D_SHRINK', 'ALPHA_MIN', 'ALPHA_MIN_RETRACE', 'ALPHA_MAX', 'KAPPA', 'ETA_MIN', 'S_MAX', 'INV_LN_15',
            'BOOST_BLOCK', 'growth_cap', 'p2m_alpha', 'damper_after_retrace', 'parabola_shrink', 'p2m_candidate',
-           'internal_lr', 'schedule_exp', 'window_len', 'wd_factor', 'wd_coef', 'ELRA', 'get_boost', 'load_boost']
+           'internal_lr', 'schedule_exp', 'window_len', 'wd_factor', 'wd_coef', 'load_boost', 'ELRA']
 
 # %% ../nbs/11_elra.ipynb #538dccab
 import math, copy
@@ -119,11 +119,16 @@ def wd_coef(wd:float, # weight-decay factor
     return wd*(0.005/x_norm)*gbar*(4 if inc else 2) if x_norm > 0 else 0.
 
 # %% ../nbs/11_elra.ipynb #bf75d48c
-def _flat(ts): return torch.cat([t.reshape(-1) for t in ts])
+def _real(t): return torch.view_as_real(t) if t.is_complex() else t
+
+def _flat(ts):
+    "One flat real vector from the tensors `ts` (a complex tensor enters as its real and imaginary parts, `torch.view_as_real`)"
+    return torch.cat([_real(t).reshape(-1) for t in ts])
 
 def _views(ps, x):
-    "The flat vector `x` as tensors shaped like `ps` (views, no copy)"
-    return [v.view_as(p) for p, v in zip(ps, x.split([p.numel() for p in ps]))]
+    "The flat vector `x` as tensors shaped like `ps` (views, no copy; complex where the parameter is complex)"
+    vs = x.split([_real(p).numel() for p in ps])
+    return [torch.view_as_complex(v.view(*p.shape, 2)) if p.is_complex() else v.view_as(p) for p, v in zip(ps, vs)]
 
 def _unflat_(ps, x):
     "Copy the flat vector `x` back into the tensors `ps`"
@@ -141,204 +146,81 @@ def _check_loss(loss, nm='loss'):
     if loss == -math.inf: raise ValueError(f"{nm} must not be -inf")
     return loss
 
-# %% ../nbs/11_elra.ipynb #23681f8c
-class ELRA(Optimizer):
-    "ELRA (P2M): one global self-tuned step size, retrace, noise mode. `lr` is read once, as the first step size: learning-rate schedulers cannot drive ELRA (an `lr` changed after the first step raises a `ValueError`)"
-    def __init__(self, params, # parameters or param-group dicts (all with the same hyper-parameters); optimized as one flat vector
-                 lr:float=1e-5, # initial step size alpha_0 in [1e-8, 1e6]; ELRA tunes its own step size from there
-                 classes:int=0, # 0 or 1: math mode; >= 2: noise mode, with ln(classes) as the start-test floor
-                 batch_size:int=8, # the caller's mini-batch size; sets the statistics window length
-                 weight_decay:float=0., # ELRA's initial decay factor WD in [0, 0.1), not torch's lambda: the decay term has length WD*gbar*1%; 0: off
-                 warmup:int=1, # noise mode: cap eta at eta_old*n/warmup (1: off)
-                ):
-        hp = dict(lr=lr, classes=classes, batch_size=batch_size, weight_decay=weight_decay, warmup=warmup)
-        self.check_hypers(hp)
-        super().__init__(params, {**hp, 'lr': float(lr), 'weight_decay': float(weight_decay)})
-        if not self._params(): raise ValueError("params must contain a tensor with requires_grad=True")
+def _ids(ts): return {id(t) for t in ts}
 
-    def check_hypers(self, hp:dict):
-        "Raise a `ValueError` naming any hyper-parameter in `hp` outside ELRA's range"
-        check_in_range('lr', hp['lr'], ALPHA_MIN, ALPHA_MAX, high_inclusive=True)   # the range alpha is kept in
-        check_int('classes', hp['classes'], 0)
-        check_int('batch_size', hp['batch_size'], 1)
-        check_in_range('weight_decay', hp['weight_decay'], 0, 0.1)
-        check_int('warmup', hp['warmup'], 1)
+def _finite(g): return bool(torch.isfinite(g).all())   # no NaN or inf in the flat gradient `g`
 
-    def add_param_group(self, param_group:dict):
-        "Add a group with the first group's hyper-parameters (ELRA takes one global step), before the first step only"
-        hp = {**self.defaults, **param_group}
-        self.check_hypers(hp)
-        if self.param_groups:
-            first = self.param_groups[0]
-            for k in ('lr', 'classes', 'batch_size', 'weight_decay', 'warmup'):
-                if hp[k] != first[k]: raise ValueError(
-                    f"Invalid {k}={hp[k]!r} in param group {len(self.param_groups)}: ELRA takes one global step, "
-                    f"so every param group must have the first group's {k}={first[k]!r}")
-            ps = self._params()
-            if ps and 'n' in self.state.get(ps[0], {}): raise ValueError(
-                "Invalid add_param_group after the first step: ELRA's state is one flat vector over the parameters")
-        super().add_param_group(param_group)
-
-    def load_state_dict(self, state_dict:dict):
-        "Load `state_dict` as PyTorch does, after checking that it holds ELRA's state (another optimizer's is refused)"
-        check_state_keys(state_dict, self._state_template(), 'ELRA')    # before anything is loaded
-        super().load_state_dict(state_dict)
-
-    def _state_template(self):
-        "Per parameter, in `param_groups` order, the state ELRA keeps: `g_prev`, `x_good`, and the globals on the first"
-        ps = self._params()
-        tmpl = lambda p: {} if not p.requires_grad else dict(g_prev=p, x_good=p, **(dict.fromkeys(_GLOBAL_KEYS) if p is ps[0] else {}))
-        return [tmpl(p) for g in self.param_groups for p in g['params']]
-
-    def _params(self): return [p for g in self.param_groups for p in g['params'] if p.requires_grad]
-    def _gs(self): return self.state[self._params()[0]]          # the global (optimizer-level) state
-    def _hp(self, k): return self.param_groups[0][k]
-
-    @property
-    def noise(self)->bool:
-        "Whether the optimizer runs in noise mode (`classes >= 2`)"
-        return self._hp('classes') >= 2
-
-    @property
-    def alpha(self)->float:
-        "The current P2M step size (the initial `lr` before the first step)"
-        return self._gs().get('alpha', self._hp('lr'))
-
-    @property
-    def eta(self)->float:
-        "The current internal step size (used for the step in noise mode)"
-        return self._gs().get('eta', 0.1)
-
-    @property
-    def collects(self)->int:
-        "The batch multiplier c: real steps average the gradients of c calls"
-        return self._gs().get('c', 1)
-
-    def will_step(self)->bool:
-        "Whether the next call with a finite loss moves the parameters (False: it only collects)"
-        st = self._gs()
-        return 'n' not in st or st['n_col'] + 1 >= st['c']
-
-    def set_train_loss(self, loss # training loss (e.g. the mean over the last epoch), > 0
-                      ):
-        "Report the training loss for the train/validation weight decay"
-        self._gs()['train_loss'] = _check_loss(loss, 'train loss')
-
-    def set_valid_loss(self, loss # validation loss, > 0
-                      ):
-        "Report the validation loss for the train/validation weight decay"
-        self._gs()['valid_loss'] = _check_loss(loss, 'validation loss')
-
-    def will_retrace(self, loss # loss at the current parameters, before any backward pass
-                    )->bool:
-        "Whether `step` would reject this loss (so the caller can skip `backward` and call `step_retrace`)"
-        f = _check_loss(loss)
-        st = self._gs()
-        if 'n' not in st: return False
-        if not math.isfinite(f): return True
-        if st['n_col'] + 1 < st['c']: return False                 # collect-only: no test
-        t = dict(st, n=st['n'] + 1, k=st['k'] + 1, H=list(st['H']))
-        if t['n'] % 100 == 0: self._control(t)                     # the block runs before the test
-        B = f if st['n_col'] == 0 else min(st['B'], f)
-        return not self._acceptable(t, f, B)
-
-    def _acceptable(self, st, f, B):
-        return B < st['mu'] + 5*st['sigma']*st['kappa'] and (not self.noise or f < 1.1*st['F0'])
-
-    @torch.no_grad()
-    def step(self, closure=None, # called with gradients enabled; zeroes grads, runs backward, returns the loss
-             loss=None # the loss at the current parameters, if `backward()` was already called
-            ):
-        "One ELRA call: collect, step, or retrace (NaN/inf loss or above the threshold). Returns the loss"
-        if closure is not None:
-            with torch.enable_grad(): loss = closure()
-        if loss is None: raise ValueError("step() needs a closure that returns the loss, or loss=")
-        f = _check_loss(loss)
-        self._call(f, has_grad=math.isfinite(f))
-        return loss
-
-    @torch.no_grad()
-    def step_retrace(self, loss # the (bad) loss at the current parameters; no gradient is needed
-                    ):
-        "Reject the current point without a gradient: go back and step again, shorter"
-        f = _check_loss(loss)
-        self._call(f, has_grad=False)
-        return loss
 
 # %% ../nbs/11_elra.ipynb #0618342b
+_GLOBAL_KEYS = ('n k r r3 retraces alpha D eta eta_old s F0 c n_col B col col_idx mu kappa S V f_good rho A A_min A_g '
+                'ell_red H inc inc3 wd lr0 sigma train_loss valid_loss g_norm gbar step_size').split()   # what `_init` creates
+_GLOBAL_DEFAULTS = dict(train_loss=0., valid_loss=0., step_size=math.nan)   # keys an older checkpoint may lack
+
 @torch.no_grad()
-def _call(self:ELRA, f, has_grad):
-    self._check_call(has_grad)                                 # before anything changes
-    ps = self._params()
-    st = self._gs()
-    if 'n' not in st:
-        if not has_grad: raise ValueError("the first step needs a finite loss and its gradient (there is no point to go back to)")
-        if not f > 0: raise ValueError(f"the first loss must be > 0 (the retrace statistics assume positive losses), got {f}")
-        return self._init(ps, st, f)
-    if st.get('boost'): st['b_lsum'] += f; st['b_lcnt'] += 1
+def _init(st, pstate, ps, f, g, hp):
+    "The first real step from the loss `f` and the flat gradient `g` of the parameters `ps`"
+    lr, classes = hp['lr'], hp['classes']
+    st.update(n=1, k=1, r=0, r3=0, retraces=0, alpha=lr, D=D_START, eta=0.1, eta_old=1., s=1.,
+              F0=max(f, math.log(max(classes, 2))), c=1, n_col=0, B=f, col=None, col_idx=None,
+              mu=1.1*f, kappa=1., S=f, V=0., f_good=f, rho=0., A=0., A_min=0., A_g=0.,
+              ell_red=0, H=[0.]*6, inc=0, inc3=0, wd=hp['weight_decay'], lr0=lr, step_size=lr)
+    st['sigma'] = 0.3*st['mu']
+    st.setdefault('train_loss', 0.); st.setdefault('valid_loss', 0.)
+    x = _flat(ps)
+    if classes < 2 and st['wd'] != 0: g = g.add(x, alpha=wd_coef(st['wd'], x.norm().item(), g.norm().item(), 0))
+    for p, gi in zip(ps, _views(ps, g)): pstate[p].update(g_prev=gi.clone(), x_good=p.clone())
+    st['g_norm'] = st['gbar'] = g.norm().item()
+    _unflat_(ps, x.add_(g, alpha=-lr))              # x <- x - alpha_0 g
+
+def _sync_active(st, pstate, act, ps):
+    "Drop from `act` (the parameters the last real step moved) those without a gradient now; keep ||g_prev|| right"
+    now = _ids(ps)
+    left = [p for p in act if id(p) in now]
+    if len(left) < len(act):
+        for p in act:
+            if id(p) not in now: del pstate[p]      # skipped: no state, as in torch.optim; it re-enters with a fresh one
+        st['g_norm'] = _flat([pstate[p]['g_prev'] for p in left]).norm().item() if left else 0.
+    return left
+
+@torch.no_grad()
+def _one_call(st, pstate, act, ps, f, g, sel, hp):
+    "Every call after the first: collect, step or retrace. `g`: flat gradient of `ps` (at positions `sel`), or None"
     c = st['c']
+    if g is not None and st['n_col'] and st['col_idx'] != sel: st['col'], st['n_col'] = None, 0   # other parameters: new group
     st['B'] = f if st['n_col'] == 0 else min(st['B'], f)      # smallest loss of the collection group
-    g = None
-    if has_grad:
-        gi = _flat(_grads(ps))
-        if st['n_col'] == 0: st['col'] = gi*(1/c)
-        else: st['col'].add_(gi, alpha=1/c)
+    if g is not None:
+        if st['n_col'] == 0: st['col'], st['col_idx'] = g*(1/c), sel
+        else: st['col'].add_(g, alpha=1/c)
         st['n_col'] += 1
-        if st['n_col'] < c: return                             # collect-only call
+        if st['n_col'] < c: return 'collect'                   # collect-only call
         g, st['col'], st['n_col'] = st['col'], None, 0
     else:
         st['col'], st['n_col'] = None, 0                       # a gradient-free call drops the group
         st['k'] += 1                                           # the package counts a gradient-free call twice
     st['n'] += 1; st['k'] += 1
-    if st['n'] % 100 == 0: self._control(st)
-    x = _flat(ps)
-    if g is not None and st['wd'] != 0:                        # g <- g + a x
-        gb = st['gbar'] if st['gbar'] > 0 else g.norm().item()
-        g = g.add(x, alpha=wd_coef(st['wd'], x.norm().item(), gb, st['inc']))
-    if g is not None and self._acceptable(st, f, st['B']): self._accept(ps, st, f, g, x)
-    else: self._retrace(ps, st, f)
+    if st['n'] % 100 == 0: _control(st, hp)
+    out = 'retrace'
+    if g is not None:
+        act = _sync_active(st, pstate, act, ps)
+        x = _flat(ps)
+        if st['wd'] != 0:                                      # g <- g + a x
+            gb = st['gbar'] if st['gbar'] > 0 else g.norm().item()
+            g = g.add(x, alpha=wd_coef(st['wd'], x.norm().item(), gb, st['inc']))
+        if _acceptable(st, f, st['B'], hp['classes'] >= 2): _accept(st, pstate, ps, f, g, x, hp); out = 'accept'
+    if out == 'retrace': _retrace(st, pstate, act, f, hp)
     st['A_g'] += st['g_norm']
-ELRA._call = _call
+    return out
 
-def _check_call(self:ELRA, has_grad):
-    "Refuse edited hyper-parameters, an `lr` changed after the first step (a scheduler) and sparse gradients"
-    g0, st = self.param_groups[0], self.state.get(self._params()[0], {})   # no empty state created
-    for gi, g in enumerate(self.param_groups):
-        self.check_hypers(g)
-        for k in ('lr', 'classes', 'batch_size', 'weight_decay', 'warmup'):
-            if g[k] != g0[k]: raise ValueError(f"Invalid {k}={g[k]!r} in param group {gi}: ELRA takes one global step, "
-                                               f"so every param group must have the first group's {k}={g0[k]!r}")
-        if has_grad: check_dense_grads(g['params'], 'ELRA', f"param_groups[{gi}]['params']")
-    if 'lr0' in st and g0['lr'] != st['lr0']: raise ValueError(
-        f"Invalid lr={g0['lr']!r} after the first step (it was {st['lr0']!r}): ELRA tunes its own step size and reads lr "
-        "only once, as the first step size alpha_0, so a learning-rate scheduler (or an edit of lr) cannot drive it. "
-        "The current step size is opt.alpha (opt.eta in noise mode)")
-ELRA._check_call = _check_call
+def _acceptable(st, f, B, noise):
+    "The retrace test: the group's smallest loss below mu + 5 sigma kappa (and, in noise mode, f below 1.1 F0)"
+    return B < st['mu'] + 5*st['sigma']*st['kappa'] and (not noise or f < 1.1*st['F0'])
 
-def _grads(ps): return [torch.zeros_like(p) if p.grad is None else p.grad for p in ps]
-
-_GLOBAL_KEYS = ('n k r r3 retraces alpha D eta eta_old s F0 c n_col B col mu kappa S V f_good rho A A_min A_g ell_red '
-                'H inc inc3 wd lr0 sigma train_loss valid_loss g_norm gbar').split()   # the state `_init` creates
-
-@torch.no_grad()
-def _init(self:ELRA, ps, st, f):
-    lr, classes = self._hp('lr'), self._hp('classes')
-    st.update(n=1, k=1, r=0, r3=0, retraces=0, alpha=lr, D=D_START, eta=0.1, eta_old=1., s=1.,
-              F0=max(f, math.log(max(classes, 2))), c=1, n_col=0, B=f, col=None,
-              mu=1.1*f, kappa=1., S=f, V=0., f_good=f, rho=0., A=0., A_min=0., A_g=0.,
-              ell_red=0, H=[0.]*6, inc=0, inc3=0, wd=self._hp('weight_decay'), lr0=lr)
-    st['sigma'] = 0.3*st['mu']
-    st.setdefault('train_loss', 0.); st.setdefault('valid_loss', 0.)
-    x, g = _flat(ps), _flat(_grads(ps))
-    if not self.noise and st['wd'] != 0: g = g.add(x, alpha=wd_coef(st['wd'], x.norm().item(), g.norm().item(), 0))
-    for p, gi in zip(ps, _views(ps, g)): self.state[p].update(g_prev=gi.clone(), x_good=p.clone())
-    st['g_norm'] = st['gbar'] = g.norm().item()
-    _unflat_(ps, x.add_(g, alpha=-lr))              # x <- x - alpha_0 g
-ELRA._init = _init
 
 # %% ../nbs/11_elra.ipynb #03455c69
 @torch.no_grad()
-def _accept(self:ELRA, ps, st, f, g, x):
+def _accept(st, pstate, ps, f, g, x, hp):
+    "Accepted call: statistics, P2M step size, then x <- x - lambda g on the parameters `ps`"
+    noise = hp['classes'] >= 2
     st['kappa'] = max(1., st['kappa']*(1/KAPPA))
     k, r = st['k'], st['r']
     st['S'] += f
@@ -348,50 +230,54 @@ def _accept(self:ELRA, ps, st, f, g, x):
         st['mu'] = st['S']*(1/(k - r + 1))
         st['sigma'] = math.sqrt(st['V']*(1/(k - r + 1))) * KAPPA**r
     st['f_good'] = f
-    g_prev = _flat([self.state[p]['g_prev'] for p in ps])
+    g_prev = _flat([pstate[p]['g_prev'] if 'g_prev' in pstate.get(p, {}) else torch.zeros_like(p) for p in ps])
     gamma = st['g_norm']*st['g_norm']                # ||g_prev||^2
     st['D'] *= D_SHRINK; G = growth_cap(st['D'])
     st['rho'] = rho = torch.dot(g, g_prev).item()/gamma if gamma > 0 else 0.   # stationary point: keep alpha
     st['eta_old'] = math.sqrt(st['eta_old'])
     st['g_norm'] = g.norm().item()
-    a = p2m_candidate(st['alpha'], rho, G, st['eta'] if self.noise else None)
-    st['eta'] = eta = internal_lr(st['eta_old'], st['s'], st['inc'], st['n'], self._hp('warmup'), st['g_norm'])
-    if self.noise and rho > 0: a = min(a, eta/rho)
+    a = p2m_candidate(st['alpha'], rho, G, st['eta'] if noise else None)
+    st['eta'] = eta = internal_lr(st['eta_old'], st['s'], st['inc'], st['n'], hp['warmup'], st['g_norm'])
+    if noise and rho > 0: a = min(a, eta/rho)
     st['A'] += min(0, a*rho); st['A_min'] = min(st['A_min'], a*rho)
     if a*rho < -0.1: a = -0.1/rho                    # overshoot cap
     st['alpha'] = a = min(max(a, ALPHA_MIN), ALPHA_MAX)
     for p, gi in zip(ps, _views(ps, g)):
-        s = self.state[p]
-        s['x_good'].copy_(p); s['g_prev'].copy_(gi)
-    x.add_(g, alpha=-(eta if self.noise else a))      # x <- x - lambda g
+        s = pstate[p]
+        if 'g_prev' in s: s['x_good'].copy_(p); s['g_prev'].copy_(gi)
+        else: s.update(x_good=p.clone(), g_prev=gi.clone())   # a parameter that (re-)joined
+    st['step_size'] = lam = eta if noise else a
+    x.add_(g, alpha=-lam)                            # x <- x - lambda g
     _unflat_(ps, x)
-    if st.get('boost'): self._boost_add(st, x)
-ELRA._accept = _accept
 
 @torch.no_grad()
-def _retrace(self:ELRA, ps, st, f):
+def _retrace(st, pstate, act, f, hp):
+    "Rejected point: shrink the step, then x <- x_good - lambda g_prev on the parameters `act` the last step moved"
+    noise = hp['classes'] >= 2
     st['kappa'] *= KAPPA; st['r'] += 1; st['r3'] += 1; st['retraces'] += 1
-    if self.noise and st['r3'] % 26 == 25: st['ell_red'], st['c'] = 0, max(2*st['c'], 2)   # retrace storm
+    if noise and st['r3'] % 26 == 25: st['ell_red'], st['c'] = 0, max(2*st['c'], 2)   # retrace storm
     st['D'] = damper_after_retrace(st['D'])
     st['s'] = min(st['s'] + 0.4, S_MAX)
     st['eta_old'], st['eta'] = max(1e-3, st['eta_old']/2), max(ETA_MIN, st['eta']/2)
-    if self.noise: st['alpha'] = min(max(st['alpha'], ALPHA_MIN_RETRACE), ALPHA_MAX)
+    if noise: st['alpha'] = min(max(st['alpha'], ALPHA_MIN_RETRACE), ALPHA_MAX)
     else: st['alpha'] = parabola_shrink(st['alpha'], f, st['f_good'], st['g_norm']*st['g_norm'])
-    x = _flat([self.state[p]['x_good'] for p in ps])
-    lam = st['eta'] if self.noise else st['alpha']
-    _unflat_(ps, x.add_(_flat([self.state[p]['g_prev'] for p in ps]), alpha=-lam))   # x <- x_good - lambda g_prev
-ELRA._retrace = _retrace
+    st['step_size'] = lam = st['eta'] if noise else st['alpha']
+    if act:
+        x = _flat([pstate[p]['x_good'] for p in act])
+        _unflat_(act, x.add_(_flat([pstate[p]['g_prev'] for p in act]), alpha=-lam))   # x <- x_good - lambda g_prev
+
 
 # %% ../nbs/11_elra.ipynb #1d1904c5
-def _control(self:ELRA, st):
-    if st['k'] >= window_len(st['c'], self._hp('batch_size')): self._close_window(st)
+def _control(st, hp):
+    "The block at the start of every 100th real step"
+    if st['k'] >= window_len(st['c'], hp['batch_size']): _close_window(st, hp['classes'] >= 2)
     st['gbar'] = st['A_g']/100
-    st['wd'] = wd_factor(self._hp('weight_decay'), st['wd'], st['train_loss'], st['valid_loss'], st['c'])
+    st['wd'] = wd_factor(hp['weight_decay'], st['wd'], st['train_loss'], st['valid_loss'], st['c'])
     st['s'] = schedule_exp(st['s'], st['gbar'], st['A'], st['A_min'], st['r3'])
     st.update(r3=0, r=0, A=0., A_min=0., A_g=0.)
-ELRA._control = _control
 
-def _close_window(self:ELRA, st):
+def _close_window(st, noise):
+    "Close a statistics window: window mean and deviation, plateau detection, batch increase in noise mode"
     k, r = st['k'], st['r']
     M, d = st['S']/(k - r), math.sqrt(st['V']/(k - r))     # window mean and deviation
     st.update(S=0., V=0., k=0, r=0)
@@ -410,45 +296,24 @@ def _close_window(self:ELRA, st):
             H[0] = torch.minimum((H[4]+H[5])/2, (H[3]+H[4]+H[5])/3); st['mu'] = H[0].item()
     st['H'] = H.tolist()
     st['sigma'], st['kappa'] = d, 1.
-    if self.noise: st['c'] = max(1, min(max(2*st['c'], 2) if st['inc'] else st['c'], 6250))
-ELRA._close_window = _close_window
+    if noise: st['c'] = max(1, min(max(2*st['c'], 2) if st['inc'] else st['c'], 6250))
+
 
 # %% ../nbs/11_elra.ipynb #52e95eff
 BOOST_BLOCK = 240     # accepted steps per boost block (until the epoch mode switches on)
 
 @torch.no_grad()
-def _boost_add(self:ELRA, st, x):
+def _boost_add(st, x):
+    "Add the parameters `x` after an accepted step to the running sum; close the block when it is full"
     st['b_sum'] = x.clone() if st['b_sum'] is None else st['b_sum'].add_(x)
     st['b_cnt'] += 1
-    if st['b_cnt'] == st['b_T']: self._boost_close(st)
-ELRA._boost_add = _boost_add
+    if st['b_cnt'] == st['b_T']: _boost_close(st)
 
-def _boost_close(self:ELRA, st):
+def _boost_close(st):
+    "The block's sum becomes the boost vector, the losses since the block started its loss"
     st['b_avg'] = st['b_sum']*(1/st['b_cnt'])
     st['b_loss'] = st['b_lsum']/st['b_lcnt'] if st['b_lcnt'] else math.nan
     st.update(b_sum=None, b_cnt=0, b_lsum=0., b_lcnt=0, b_done=True)
-ELRA._boost_close = _boost_close
-
-@torch.no_grad()
-def get_boost(self:ELRA, enable:bool=True # False switches averaging off and drops its state
-             ):
-    "Switch weight averaging on, or return `(steps since the last call, boost loss, averaged parameters or None)`"
-    st, none = self._gs(), (0, math.nan, None)
-    if not enable:
-        for k in [k for k in st if k.startswith('b_')] + ['boost']: st.pop(k, None)
-        return none
-    if not st.get('boost'):
-        st.update(boost=True, b_T=BOOST_BLOCK, b_sum=None, b_cnt=0, b_lsum=0., b_lcnt=0, b_avg=None,
-                  b_loss=math.nan, b_done=False, b_n0=st.get('n', 0))
-        return none
-    steps = st.get('n', 0) - st['b_n0']
-    if steps < 4: return none
-    if not st['b_done'] and st['b_cnt'] > 0: st['b_T'] = math.inf    # epochs shorter than a block
-    if st['b_T'] == math.inf and st['b_cnt'] >= 2: self._boost_close(st)
-    st.update(b_sum=None, b_cnt=0, b_lsum=0., b_lcnt=0, b_done=False, b_n0=st['n'])
-    if st['b_avg'] is None: return none
-    return steps, st['b_loss'], [v.clone() for v in _views(self._params(), st['b_avg'])]
-ELRA.get_boost = get_boost
 
 @torch.no_grad()
 def load_boost(model:torch.nn.Module, # a model with the optimized parameters (use a copy)
@@ -459,3 +324,229 @@ def load_boost(model:torch.nn.Module, # a model with the optimized parameters (u
     if len(ps) != len(params): raise ValueError(f"params must hold {len(ps)} tensors, got {len(params)}")
     for p, v in zip(ps, params): p.copy_(v)
     return model
+
+
+# %% ../nbs/11_elra.ipynb #23681f8c
+_HYPERS = ('lr', 'classes', 'batch_size', 'weight_decay', 'warmup')     # one value for all param groups
+_FLAGS = dict(foreach=((None, False), "updates one flat vector, so there is no multi-tensor path to choose"),
+              fused=((None, False), "has no fused kernel"),
+              differentiable=((False,), "runs its control on Python floats, so it cannot be differentiated through"),
+              capturable=((False,), "reads the loss and inner products on the host at every step, so it cannot be captured in a CUDA graph"))
+
+def _num(v):
+    "A one-element real tensor as its Python number (torch accepts a tensor `lr`); anything else unchanged"
+    if isinstance(v, torch.Tensor) and v.numel() == 1 and not v.is_complex() and v.dtype != torch.bool: return v.item()
+    return v
+
+class ELRA(Optimizer):
+    "ELRA (P2M): one global self-tuned step size, retrace, noise mode. `lr` is read once, as the first step size: learning-rate schedulers cannot drive ELRA (an `lr` changed after the first step raises a `ValueError`)"
+    def __init__(self, params, # parameters or param-group dicts (all with the same hyper-parameters); optimized as one flat vector
+                 lr:float=1e-5, # initial step size alpha_0 in [1e-8, 1e6] (a float or a one-element tensor); ELRA tunes its own step size from there
+                 classes:int=0, # 0 or 1: math mode; >= 2: noise mode, with ln(classes) as the start-test floor
+                 batch_size:int=8, # the caller's mini-batch size; sets the statistics window length
+                 weight_decay:float=0., # ELRA's initial decay factor WD in [0, 0.1), not torch's lambda: the decay term has length WD*gbar*1%; 0: off
+                 warmup:int=1, # noise mode: cap eta at eta_old*n/warmup (1: off)
+                 *, foreach:bool|None=None, # accepted for torch's signature: None or False only
+                 fused:bool|None=None, # accepted for torch's signature: None or False only
+                 differentiable:bool=False, # accepted for torch's signature: False only
+                 capturable:bool=False, # accepted for torch's signature: False only
+                ):
+        hp = dict(lr=lr, classes=classes, batch_size=batch_size, weight_decay=weight_decay, warmup=warmup)
+        self.check_hypers({**hp, **dict(foreach=foreach, fused=fused, differentiable=differentiable, capturable=capturable)})
+        super().__init__(params, {**hp, 'lr': float(_num(lr)), 'weight_decay': float(weight_decay)})
+        if not any(p.requires_grad for p in self._all_params()): raise ValueError("params must contain a tensor with requires_grad=True")
+
+    def check_hypers(self, hp:dict):
+        "Raise a `ValueError` naming any hyper-parameter in `hp` outside ELRA's range"
+        lr = _num(hp['lr'])
+        if isinstance(lr, torch.Tensor): raise ValueError(
+            f"Invalid lr={lr!r}: allowed range is [{ALPHA_MIN:g}, {ALPHA_MAX:g}] (a tensor lr must hold one real number)")
+        check_in_range('lr', lr, ALPHA_MIN, ALPHA_MAX, high_inclusive=True)   # the range alpha is kept in
+        check_int('classes', hp['classes'], 0)
+        check_int('batch_size', hp['batch_size'], 1)
+        check_in_range('weight_decay', hp['weight_decay'], 0, 0.1)
+        check_int('warmup', hp['warmup'], 1)
+        for k, (allowed, why) in _FLAGS.items():
+            if k in hp and not any(hp[k] is a for a in allowed): raise ValueError(
+                f"Invalid {k}={hp[k]!r}: allowed values are {', '.join(map(str, allowed))} (ELRA {why})")
+
+    def add_param_group(self, param_group:dict):
+        "Add a group with the first group's hyper-parameters (ELRA takes one global step), before the first step only"
+        hp = {**self.defaults, **param_group}
+        self.check_hypers(hp)
+        if 'lr' in param_group: param_group = {**param_group, 'lr': float(_num(param_group['lr']))}
+        if self.param_groups:
+            first = self.param_groups[0]
+            for k in _HYPERS:
+                if _num(hp[k]) != first[k]: raise ValueError(
+                    f"Invalid {k}={hp[k]!r} in param group {len(self.param_groups)}: ELRA takes one global step, "
+                    f"so every param group must have the first group's {k}={first[k]!r}")
+            if 'n' in self.state.get('global', {}): raise ValueError(
+                "Invalid add_param_group after the first step: ELRA's statistics and retrace point cover the parameters it "
+                "started with (to train a parameter later, put it in the optimizer from the start and freeze it until then)")
+        super().add_param_group(param_group)
+
+    def __setstate__(self, state:dict):
+        "As PyTorch, then fill keys a checkpoint of an older version lacks, and move its global state to `state['global']`"
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for k, v in self.defaults.items(): group.setdefault(k, v)
+        for p in [k for k in self.state if isinstance(k, torch.Tensor) and 'n' in self.state[k]]:   # the old layout
+            old = self.state[p]
+            self.state['global'] = {k: old.pop(k) for k in list(old) if k not in ('g_prev', 'x_good')}
+        st = self.state.get('global')
+        if st and 'n' in st:
+            for k, v in _GLOBAL_DEFAULTS.items(): st.setdefault(k, v)
+            if 'col_idx' not in st:
+                st['col_idx'] = [i for i, p in enumerate(self._all_params()) if 'g_prev' in self.state.get(p, {})]
+
+    def load_state_dict(self, state_dict:dict):
+        "Load `state_dict` as PyTorch does, after checking that it holds ELRA's state (another optimizer's is refused)"
+        check_state_keys(state_dict, self._state_template(), 'ELRA')    # before anything is loaded
+        st = state_dict.get('state', {}).get('global')
+        if st is not None:
+            if not isinstance(st, dict): raise ValueError(f"ELRA.load_state_dict: state['global'] must be a dict, got {type(st).__name__}")
+            missing = sorted(set(_GLOBAL_KEYS) - set(_GLOBAL_DEFAULTS) - {'col_idx'} - set(st)) if 'n' in st else []
+            if missing: raise ValueError(f"ELRA.load_state_dict: the global state lacks {missing}; it has {sorted(st)}")
+        super().load_state_dict(state_dict)
+        if 'global' in self.state:                 # torch copies state that belongs to no parameter as it is: copy it
+            dev = self._all_params()[0].device
+            self.state['global'] = {k: v.to(dev, copy=True) if isinstance(v, torch.Tensor) else copy.deepcopy(v)
+                                    for k, v in self.state['global'].items()}
+
+    def _state_template(self):
+        "Per parameter, in `param_groups` order, the state ELRA keeps for a parameter that holds any"
+        return [dict(g_prev=p, x_good=p) for p in self._all_params()]
+
+    def _all_params(self): return [p for g in self.param_groups for p in g['params']]
+    def _gs(self): return self.state['global']                  # the global (optimizer-level) state
+    def _hp(self, k): return self.param_groups[0][k]
+
+    @property
+    def noise(self)->bool:
+        "Whether the optimizer runs in noise mode (`classes >= 2`)"
+        return self._hp('classes') >= 2
+
+    @property
+    def alpha(self)->float:
+        "The current P2M step size (the initial `lr` before the first step)"
+        return self.state.get('global', {}).get('alpha', self._hp('lr'))
+
+    @property
+    def eta(self)->float:
+        "The current internal step size (used for the step in noise mode)"
+        return self.state.get('global', {}).get('eta', 0.1)
+
+    @property
+    def last_step_size(self)->float:
+        "The step size of the last real step, x <- x - lambda g: alpha in math mode, eta in noise mode; nan before the first step"
+        return self.state.get('global', {}).get('step_size', math.nan)
+
+    @property
+    def collects(self)->int:
+        "The batch multiplier c: real steps average the gradients of c calls"
+        return self.state.get('global', {}).get('c', 1)
+
+    def will_step(self)->bool:
+        "Whether the next call with a finite loss moves the parameters (False: it only collects)"
+        st = self.state.get('global', {})
+        return 'n' not in st or st['n_col'] + 1 >= st['c']
+
+    def set_train_loss(self, loss # training loss (e.g. the mean over the last epoch), > 0
+                      ):
+        "Report the training loss for the train/validation weight decay"
+        self._gs()['train_loss'] = _check_loss(loss, 'train loss')
+
+    def set_valid_loss(self, loss # validation loss, > 0
+                      ):
+        "Report the validation loss for the train/validation weight decay"
+        self._gs()['valid_loss'] = _check_loss(loss, 'validation loss')
+
+    def will_retrace(self, loss # loss at the current parameters, before any backward pass
+                    )->bool:
+        "Whether `step` would reject this loss (so the caller can skip `backward` and call `step_retrace`)"
+        f = _check_loss(loss)
+        st = self.state.get('global', {})
+        if 'n' not in st: return False
+        if not math.isfinite(f): return True
+        if st['n_col'] + 1 < st['c']: return False                 # collect-only: no test
+        t = dict(st, n=st['n'] + 1, k=st['k'] + 1, H=list(st['H']))
+        if t['n'] % 100 == 0: _control(t, self.param_groups[0])     # the block runs before the test
+        B = f if st['n_col'] == 0 else min(st['B'], f)
+        return not _acceptable(t, f, B, self.noise)
+
+    @torch.no_grad()
+    def step(self, closure=None, # called with gradients enabled; zeroes grads, runs backward, returns the loss
+             loss=None, # the loss at the current parameters, if `backward()` was already called
+             retrace:bool=False # reject this point without using a gradient (what `step_retrace` does)
+            ):
+        "One ELRA call: collect, step, or retrace (NaN/inf loss or gradient, or a loss above the threshold). Returns the loss"
+        if closure is not None:
+            with torch.enable_grad(): loss = closure()
+        if loss is None: raise ValueError("step() needs a closure that returns the loss, or loss=")
+        f = _check_loss(loss)
+        self._call(f, has_grad=math.isfinite(f) and not retrace)
+        return loss
+
+    def step_retrace(self, loss # the (bad) loss at the current parameters; no gradient is needed
+                    ):
+        "Reject the current point without a gradient: go back and step again, shorter"
+        return type(self).step(self, loss=loss, retrace=True)      # through `step`, so step hooks see it
+
+    def _check_call(self, has_grad):
+        "Refuse edited hyper-parameters, an `lr` changed after the first step (a scheduler) and sparse gradients"
+        g0, st = self.param_groups[0], self.state.get('global', {})   # no empty state created
+        for gi, g in enumerate(self.param_groups):
+            self.check_hypers(g)
+            for k in _HYPERS:
+                if _num(g[k]) != _num(g0[k]): raise ValueError(
+                    f"Invalid {k}={g[k]!r} in param group {gi}: ELRA takes one global step, "
+                    f"so every param group must have the first group's {k}={g0[k]!r}")
+            if has_grad: check_dense_grads(g['params'], 'ELRA', f"param_groups[{gi}]['params']")
+        if 'lr0' in st and _num(g0['lr']) != st['lr0']: raise ValueError(
+            f"Invalid lr={g0['lr']!r} after the first step (it was {st['lr0']!r}): ELRA tunes its own step size and reads lr "
+            "only once, as the first step size alpha_0, so a learning-rate scheduler (or an edit of lr) cannot drive it. "
+            "The current step size is opt.alpha (opt.eta in noise mode)")
+
+    @torch.no_grad()
+    def _call(self, f, has_grad):
+        self._check_call(has_grad)                                 # before anything changes
+        hp, all_ps = {**self.param_groups[0], 'lr': float(_num(self._hp('lr')))}, self._all_params()
+        ps = sel = g = None
+        if has_grad:
+            sel = [i for i, p in enumerate(all_ps) if p.grad is not None]
+            if not sel: raise ValueError("step() found no gradient: every parameter's .grad is None (run backward() first, "
+                                         "or call step_retrace(loss) to reject the point without one)")
+            ps = [all_ps[i] for i in sel]
+            g = _flat([p.grad for p in ps])
+            if not _finite(g): ps = sel = g = None              # NaN or inf in a gradient: a failed step
+        if 'n' not in self.state.get('global', {}):
+            if g is None: raise ValueError("the first step needs a finite loss and a finite gradient (there is no point to go back to)")
+            if not f > 0: raise ValueError(f"the first loss must be > 0 (the retrace statistics assume positive losses), got {f}")
+            return _init(self._gs(), self.state, ps, f, g, hp)
+        st = self._gs()
+        if st.get('boost'): st['b_lsum'] += f; st['b_lcnt'] += 1
+        act = [p for p in all_ps if 'g_prev' in self.state.get(p, {})]
+        out = _one_call(st, self.state, act, ps, f if g is not None or not has_grad else math.nan, g, sel, hp)
+        if out == 'accept' and st.get('boost'): _boost_add(st, _flat(all_ps))
+
+    @torch.no_grad()
+    def get_boost(self, enable:bool=True # False switches averaging off and drops its state
+                 ):
+        "Switch weight averaging on, or return `(steps since the last call, boost loss, averaged parameters or None)`"
+        st, none = self._gs(), (0, math.nan, None)
+        if not enable:
+            for k in [k for k in st if k.startswith('b_')] + ['boost']: st.pop(k, None)
+            return none
+        if not st.get('boost'):
+            st.update(boost=True, b_T=BOOST_BLOCK, b_sum=None, b_cnt=0, b_lsum=0., b_lcnt=0, b_avg=None,
+                      b_loss=math.nan, b_done=False, b_n0=st.get('n', 0))
+            return none
+        steps = st.get('n', 0) - st['b_n0']
+        if steps < 4: return none
+        if not st['b_done'] and st['b_cnt'] > 0: st['b_T'] = math.inf    # epochs shorter than a block
+        if st['b_T'] == math.inf and st['b_cnt'] >= 2: _boost_close(st)
+        st.update(b_sum=None, b_cnt=0, b_lsum=0., b_lcnt=0, b_done=False, b_n0=st['n'])
+        if st['b_avg'] is None: return none
+        return steps, st['b_loss'], [v.clone() for v in _views(self._all_params(), st['b_avg'])]
+
