@@ -9,15 +9,12 @@ __all__ = ['sched_const', 'sched_lin', 'sched_cos', 'sched_exp', 'combine_scheds
 
 # %% ../nbs/08_sched.ipynb #57b616ac
 import math
-from functools import partial
 from collections.abc import Callable
 
-import torch
 from .data import require_course
 try:
     import matplotlib.pyplot as plt
 except ModuleNotFoundError as e: require_course(e, __name__)
-from torch.optim import lr_scheduler
 
 from .learner import Callback
 
