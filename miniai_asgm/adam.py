@@ -65,26 +65,30 @@ def adam_update_foreach(params:list, grads:list, states:list, lr:float, betas:tu
 class Adam(BaseOptimizer):
     "Adam: a drop-in twin of `torch.optim.Adam`, plus fast.ai's miniai `eps_inside_sqrt` and a `bias_correction` switch."
     def __init__(self, params, # tensors or param-group dicts
-                 lr:float=1e-3, # learning rate $\eta$
-                 betas:tuple=(0.9, 0.999), # $(\beta_1, \beta_2)$, each in [0, 1)
+                 lr:float|Tensor=1e-3, # learning rate $\eta$ (a number or a one-element tensor)
+                 betas:tuple=(0.9, 0.999), # $(\beta_1, \beta_2)$, each in [0, 1) (numbers or one-element tensors)
                  eps:float=1e-8, # $\epsilon$
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  amsgrad:bool=False, # divide by the running maximum of $v$
                  *, foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
                  maximize:bool=False, # climb the objective instead
+                 capturable:bool=False, # accepted for compatibility with PyTorch (CUDA graphs); must be False
+                 differentiable:bool=False, # accepted for compatibility with PyTorch; must be False
+                 fused:bool|None=None, # accepted for compatibility with PyTorch; must be None or False
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2 (AdamW)
                  eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ (fast.ai's miniai) instead of $\sqrt{\hat v}+\epsilon$
                  bias_correction:bool=True, # divide the averages by $1-\beta^t$
                 ):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                                      foreach=foreach, maximize=maximize, decoupled_weight_decay=decoupled_weight_decay,
+                                      foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                                      fused=fused, decoupled_weight_decay=decoupled_weight_decay,
                                       eps_inside_sqrt=eps_inside_sqrt, bias_correction=bias_correction))
 
     def check_hypers(self, hp):
         super().check_hypers(hp)
         betas = hp['betas']
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Invalid betas={betas!r}: allowed values are two numbers (beta1, beta2), each in [0, 1)")
+            raise ValueError(f"Invalid betas={betas!r}: allowed values two numbers (beta1, beta2), each 0 <= beta < 1")
         check_in_range('betas[0]', betas[0], 0, 1); check_in_range('betas[1]', betas[1], 0, 1)
         check_in_range('eps', hp['eps'])
 
@@ -105,17 +109,21 @@ class Adam(BaseOptimizer):
 class AdamW(Adam):
     "Adam with decoupled weight decay: a drop-in twin of `torch.optim.AdamW`."
     def __init__(self, params, # tensors or param-group dicts
-                 lr:float=1e-3, # learning rate $\eta$
+                 lr:float|Tensor=1e-3, # learning rate $\eta$ (a number or a one-element tensor)
                  betas:tuple=(0.9, 0.999), # $(\beta_1, \beta_2)$, each in [0, 1)
                  eps:float=1e-8, # $\epsilon$
                  weight_decay:float=1e-2, # $\lambda$: weights shrink by $1-\eta\lambda$ each step
                  amsgrad:bool=False, # divide by the running maximum of $v$
                  *, maximize:bool=False, # climb the objective instead
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
+                 capturable:bool=False, # accepted for compatibility with PyTorch (CUDA graphs); must be False
+                 differentiable:bool=False, # accepted for compatibility with PyTorch; must be False
+                 fused:bool|None=None, # accepted for compatibility with PyTorch; must be None or False
                  eps_inside_sqrt:bool=False, # $\sqrt{\hat v+\epsilon}$ instead of $\sqrt{\hat v}+\epsilon$
                  bias_correction:bool=True, # divide the averages by $1-\beta^t$
                 ):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True, eps_inside_sqrt=eps_inside_sqrt, bias_correction=bias_correction)
 
     def __setstate__(self, state):

@@ -50,16 +50,19 @@ def ema_momentum_update_foreach(params:list, grads:list, states:list, lr:float, 
 class Momentum(BaseOptimizer):
     r"Heavy-ball momentum in the averaging form $e_t=\beta e_{t-1}+(1-\beta)g_t$ (fast.ai's miniai); equals `SGD(lr=lr*(1-momentum), momentum=momentum)`."
     def __init__(self, params, # tensors or param-group dicts
-                 lr:float=1e-2, # learning rate $\eta_e$ (the default matches `torch.optim.SGD(lr=1e-3, momentum=0.9)`)
+                 lr:float|Tensor=1e-2, # learning rate $\eta_e$ (the default matches `torch.optim.SGD(lr=1e-3, momentum=0.9)`)
                  momentum:float=0.9, # averaging factor $\beta$ in [0, 1)
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  nesterov:bool=False, # Nesterov momentum in the averaging form
                  *, maximize:bool=False, # climb the objective instead
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
+                 differentiable:bool=False, # accepted for compatibility with PyTorch; must be False
+                 fused:bool|None=None, # accepted for compatibility with PyTorch; must be None or False
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2 (fast.ai's miniai choice)
                 ):
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize, foreach=foreach, decoupled_weight_decay=decoupled_weight_decay))
+                                      maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     def check_hypers(self, hp):
         super().check_hypers(hp)

@@ -9,7 +9,7 @@ __all__ = ['adagrad_update', 'adagrad_update_foreach', 'AdaGrad', 'rmsprop_updat
 import torch
 from torch import Tensor
 
-from .sgd import BaseOptimizer, check_in_range
+from .sgd import BaseOptimizer, check_in_range, check_choice
 
 # %% ../nbs/06_rmsprop.ipynb #335a24ef
 def adagrad_update(p:Tensor, # parameter, updated in place
@@ -39,26 +39,30 @@ def adagrad_update_foreach(params:list, grads:list, states:list, lr:float, lr_de
 class AdaGrad(BaseOptimizer):
     "AdaGrad: a drop-in twin of `torch.optim.Adagrad`."
     def __init__(self, params, # tensors or param-group dicts
-                 lr:float=1e-2, # base learning rate $\eta$
+                 lr:float|Tensor=1e-2, # base learning rate $\eta$ (a number or a one-element tensor)
                  lr_decay:float=0., # $\delta$: the rate at step $t$ is $\eta/(1+(t-1)\delta)$
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  initial_accumulator_value:float=0., # $s_0$
                  eps:float=1e-10, # $\epsilon$, added to $\sqrt{s_t}$
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
                  *, maximize:bool=False, # climb the objective instead
+                 differentiable:bool=False, # accepted for compatibility with PyTorch; must be False
+                 fused:bool|None=None, # accepted for compatibility with PyTorch; must be None or False
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2
                 ):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps,
                                       initial_accumulator_value=initial_accumulator_value, foreach=foreach,
-                                      maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
+                                      maximize=maximize, differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     def check_hypers(self, hp):
         super().check_hypers(hp)
         for k in ('lr_decay', 'initial_accumulator_value', 'eps'): check_in_range(k, hp[k])
 
     def init_state(self, p, group):
-        return {'step': torch.tensor(0.), 'sum': torch.full_like(p, group['initial_accumulator_value'],
-                                                                 memory_format=torch.preserve_format)}
+        s0 = group['initial_accumulator_value']
+        if p.is_complex(): s0 = complex(s0, s0)      # s_0 for the real and the imaginary part, as in torch.optim
+        return {'step': torch.tensor(0.), 'sum': torch.full_like(p, s0, memory_format=torch.preserve_format)}
 
     def update(self, p, grad, state, group):
         adagrad_update(p, grad, state, group['lr'], group['lr_decay'], group['eps'])
@@ -126,22 +130,23 @@ def rmsprop_update_foreach(params:list, grads:list, states:list, lr:float, alpha
 class RMSProp(BaseOptimizer):
     "RMSProp: a drop-in twin of `torch.optim.RMSprop`, plus fast.ai's miniai `eps_inside_sqrt` and `square_avg_init` options."
     def __init__(self, params, # tensors or param-group dicts
-                 lr:float=1e-2, # learning rate $\eta$
+                 lr:float|Tensor=1e-2, # learning rate $\eta$ (a number or a one-element tensor)
                  alpha:float=0.99, # $\beta_2$, the averaging factor of the squared gradients, in [0, 1) (PyTorch's name)
                  eps:float=1e-8, # $\epsilon$
                  weight_decay:float=0., # $\lambda$ (L2 unless `decoupled_weight_decay`)
                  momentum:float=0., # $\beta$, momentum on the normalised steps
                  centered:bool=False, # normalise by an estimate of the gradient's standard deviation
-                 capturable:bool=False, # accepted for compatibility with PyTorch; must be False
+                 capturable:bool=False, # accepted for compatibility with PyTorch (CUDA graphs); must be False
                  foreach:bool|None=None, # multi-tensor path; None: when all params are on a GPU
                  maximize:bool=False, # climb the objective instead
+                 differentiable:bool=False, # accepted for compatibility with PyTorch; must be False
                  *, eps_inside_sqrt:bool=False, # $\sqrt{v+\epsilon}$ instead of $\sqrt{v}+\epsilon$
                  square_avg_init:str='zeros', # 'zeros' (PyTorch) or 'grad_sq' (start at the first $g^2$, fast.ai's miniai)
                  decoupled_weight_decay:bool=False, # shrink weights by $1-\eta\lambda$ instead of L2
                 ):
-        if capturable: raise ValueError("Invalid capturable=True: allowed values are False (CUDA-graph capture is not supported)")
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, foreach=foreach, maximize=maximize,
+                                      centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
+                                      differentiable=differentiable,
                                       eps_inside_sqrt=eps_inside_sqrt, square_avg_init=square_avg_init,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
@@ -149,8 +154,7 @@ class RMSProp(BaseOptimizer):
         super().check_hypers(hp)
         check_in_range('alpha', hp['alpha'], 0, 1)
         check_in_range('eps', hp['eps']); check_in_range('momentum', hp['momentum'])
-        if hp['square_avg_init'] not in ('zeros', 'grad_sq'):
-            raise ValueError(f"Invalid square_avg_init={hp['square_avg_init']!r}: allowed values are 'zeros', 'grad_sq'")
+        check_choice('square_avg_init', hp['square_avg_init'], ('zeros', 'grad_sq'))
 
     def init_state(self, p, group):
         zeros = lambda: torch.zeros_like(p, memory_format=torch.preserve_format)
