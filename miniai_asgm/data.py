@@ -88,7 +88,7 @@ def read_split(folder, # folder holding the four IDX .gz files
     return x, y.astype(np.int64)
 
 # %% ../nbs/01_data.ipynb #a057a8a9
-def find_data_dir(path=None # explicit folder; overrides the environment variable and the Debian folder
+def find_data_dir(path:str|Path|None=None # explicit folder; overrides the environment variable and the Debian folder
                  )->Path|None:
     "The local Fashion-MNIST folder to use, or `None` to fall back on the Hugging Face hub."
     for given, what in [(path, '`path` argument'), (os.environ.get(ENV_VAR) or None, f'{ENV_VAR} environment variable')]:
@@ -122,7 +122,7 @@ def _dd_arrays(dd):
     return {s: (np.stack([np.asarray(im, dtype=np.uint8) for im in dd[s]['image']]),
                 np.asarray(dd[s]['label'], dtype=np.int64)) for s in IDX_FILES}
 
-def fashion_arrays(path=None # folder of IDX files; see `find_data_dir` for the lookup order
+def fashion_arrays(path:str|Path|None=None # folder of IDX files; see `find_data_dir` for the lookup order
                   )->dict:
     "`{'train': (x, y), 'test': (x, y)}` as uint8 images `[n,28,28]` and int64 labels, cached in memory."
     d = find_data_dir(path)
@@ -171,8 +171,8 @@ def _build_dd(arrays):
 # %% ../nbs/01_data.ipynb #99728dd7
 _DD = {}
 
-def load_fashion_mnist(path=None, # folder of IDX files; see `find_data_dir` for the lookup order
-                       cache=True # keep the built `DatasetDict` on disk (and in memory) for the next call
+def load_fashion_mnist(path:str|Path|None=None, # folder of IDX files; see `find_data_dir` for the lookup order
+                       cache:bool=True # keep the built `DatasetDict` on disk (and in memory) for the next call
                       ):
     "Fashion-MNIST as a `datasets.DatasetDict` with `train` and `test` splits, columns `image` and `label`."
     datasets = _datasets()
@@ -195,7 +195,6 @@ def load_fashion_mnist(path=None, # folder of IDX files; see `find_data_dir` for
     return dd
 
 # %% ../nbs/01_data.ipynb #875216c1
-from .data import require_course
 try:
     import matplotlib.pyplot as plt
 except ModuleNotFoundError as e: require_course(e, __name__)
@@ -265,8 +264,8 @@ class DataLoaders:
                    DataLoader(valid, batch_size=batch_size*2, shuffle=False, collate_fn=f, **kwargs))
 
 # %% ../nbs/01_data.ipynb #69d5353b
-def miniai_dls(bs=1024, # training batch size
-               path=None, # folder of IDX files (see `find_data_dir`)
+def miniai_dls(bs:int=1024, # training batch size
+               path:str|Path|None=None, # folder of IDX files (see `find_data_dir`)
                **kwargs # passed to `DataLoader`, e.g. `num_workers`
               )->DataLoaders:
     "Fashion-MNIST `DataLoaders` the miniai way: per-item transform on the `DatasetDict` + collate."
@@ -306,18 +305,18 @@ class TensorLoader:
             yield (self.x[sl], self.y[sl]) if idx is None else (self.x[idx[sl]], self.y[idx[sl]])
 
 # %% ../nbs/01_data.ipynb #ac0a977d
-def fashion_tensors(path=None, # folder of IDX files (see `find_data_dir`)
-                    device=None # where the tensors live; default CPU
+def fashion_tensors(path:str|Path|None=None, # folder of IDX files (see `find_data_dir`)
+                    device:str|torch.device|None=None # where the tensors live; default CPU
                    )->dict:
     "`{'train': (x, y), 'test': (x, y)}`: normalised float32 images `[n,1,28,28]` and int64 labels."
     return {s: (normalise(torch.from_numpy(x.copy()))[:, None].to(device), torch.from_numpy(y).to(device))
             for s, (x, y) in fashion_arrays(path).items()}
 
-def fashion_dls(bs=1024, # training batch size; validation uses twice as many
-                device=None, # put the whole data set on this device (e.g. 'cuda'); default CPU
-                path=None, # folder of IDX files (see `find_data_dir`)
-                n_train=None, # use only the first `n_train` training items (quick runs)
-                n_valid=None # use only the first `n_valid` test items
+def fashion_dls(bs:int=1024, # training batch size; validation uses twice as many
+                device:str|torch.device|None=None, # put the whole data set on this device (e.g. 'cuda'); default CPU
+                path:str|Path|None=None, # folder of IDX files (see `find_data_dir`)
+                n_train:int|None=None, # use only the first `n_train` training items (quick runs)
+                n_valid:int|None=None # use only the first `n_valid` test items
                )->DataLoaders:
     "Fast Fashion-MNIST `DataLoaders`: normalised tensors built once, batches served by indexing."
     t = fashion_tensors(path, device)
@@ -328,10 +327,10 @@ def fashion_dls(bs=1024, # training batch size; validation uses twice as many
 # %% ../nbs/01_data.ipynb #1f480b20
 def split_data(n_valid:int=10_000, # images taken from the training set for validation
                split_seed:int=0, # seed of the permutation that chooses them
-               n_train:int=None, # keep only this many of the remaining training images (quick runs); `None`: all
-               n_test:int=None, # keep only the first `n_test` test images; `None`: all 10,000
-               device=None, # where the tensors live
-               path=None # folder of IDX files (see `miniai_asgm.data.find_data_dir`)
+               n_train:int|None=None, # keep only this many of the remaining training images (quick runs); `None`: all
+               n_test:int|None=None, # keep only the first `n_test` test images; `None`: all 10,000
+               device:str|torch.device|None=None, # where the tensors live
+               path:str|Path|None=None # folder of IDX files (see `miniai_asgm.data.find_data_dir`)
               )->dict:
     "`{'train', 'valid', 'test'}` -> `(x, y)`: a seeded validation split carved from the 60,000 training images."
     t = fashion_tensors(path)

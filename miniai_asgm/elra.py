@@ -360,7 +360,7 @@ class ELRA(Optimizer):
         "Raise a `ValueError` naming any hyper-parameter in `hp` outside ELRA's range"
         lr = _num(hp['lr'])
         if isinstance(lr, torch.Tensor): raise ValueError(
-            f"Invalid lr={lr!r}: allowed range is [{ALPHA_MIN:g}, {ALPHA_MAX:g}] (a tensor lr must hold one real number)")
+            f"Invalid lr={lr!r}: allowed range {ALPHA_MIN:g} <= lr <= {ALPHA_MAX:g} (a tensor lr must hold one real number)")
         check_in_range('lr', lr, ALPHA_MIN, ALPHA_MAX, high_inclusive=True)   # the range alpha is kept in
         check_int('classes', hp['classes'], 0)
         check_int('batch_size', hp['batch_size'], 1)
