@@ -26,7 +26,7 @@ def cells_for(nb_path:Path):
     gh = s['git_url'].removeprefix('https://github.com/')
     url = f"https://colab.research.google.com/github/{gh}/blob/{s['branch']}/{s['nbs_path']}/{nb_path.name}"
     link = {'cell_type': 'markdown', 'id': LINK_ID, 'metadata': {},
-            'source': lines(f"[Open this chapter in Colab]({url}): it installs the package and runs on Colab's GPU.")}
+            'source': lines(f"[Open this chapter in Colab]({url}): its first cell installs the package there (choose a GPU runtime for the training chapters).")}
     install = {'cell_type': 'code', 'id': INSTALL_ID, 'metadata': {}, 'execution_count': None, 'outputs': [],
                'source': lines("#|hide\n#|notest\n"
                                "# On Colab: install this course's package with its course extra. Colab's own torch is kept\n"
