@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['FLAG_FIELDS', 'VALUE_FIELDS', 'LR_NAMES', 'BETA_NAMES', 'RC_NAMES', 'WD_NAMES', 'EPS_NAMES', 'QUIRKS', 'WINDOWS',
-           'GOLDEN_FRAC', 'NUM_KEEP', 'NUM_NEW', 'CLIP_SPREAD', 'NUMERATORS', 'CHEB_STATES', 'COUNTER_KEYS', 'CFG_KEYS',
+           'GOLDEN_FRAC', 'NUM_KEEP', 'NUM_NEW', 'CLIP_SPREAD', 'NUMERATORS', 'CHEB_STATES', 'COUNTER_KEYS',
+           'LAST_STEP_KEYS', 'TUPLE_FIELDS', 'CFG_KEYS', 'BASE_HYPERS', 'HYPER_KEYS', 'REFUSED_KEYS',
            'MAX_BUCKET_GRAPHS', 'BUCKET_NUMEL', 'StepScalars', 'step_scalars', 'asgm_step_', 'LrCfg', 'BetaCfg',
            'RcCfg', 'WdCfg', 'EpsCfg', 'check_lr_cfg', 'check_beta_cfg', 'check_rc_cfg', 'check_wd_cfg',
            'check_eps_cfg', 'check_config', 'window_length', 'cosine_shape', 'poly_shape', 'beta_exp_shape',
            'simple_poly_shape', 'logistic_mid_shape', 'logistic_late_shape', 'WindowShape', 'window_shape',
            'window_official', 'window_fixed', 'kronecker_window', 'window_as_sched', 'TensorList', 'minimum', 'maximum',
-           'norm', 'mean_abs', 'tensor_states', 'asgm_update_foreach_', 'smooth_numerator', 'parcor_numerator',
+           'mean_abs', 'tensor_states', 'asgm_update_foreach_', 'smooth_numerator', 'parcor_numerator',
            'markov_parcor_numerator', 'moment_numerator', 'chebyshev_clip', 'Numerator', 'epoch_official',
-           'epoch_fixed', 'state_keys', 'scalar_state_keys', 'AutoSGM', 'step', 'torch_weight_decay', 'heavy_ball',
-           'nesterov', 'adam_like', 'parcor', 'moment', 'asgm_bucket_', 'tensor_values', 'split_bucket']
+           'epoch_fixed', 'state_keys', 'scalar_state_keys', 'check_hypers', 'group_cfgs', 'AutoSGM',
+           'torch_weight_decay', 'asgm_bucket_', 'tensor_values', 'split_bucket']
 
 # %% ../nbs/10_autosgm.ipynb #e49f8bd7
 import math, types, warnings
@@ -26,11 +27,11 @@ from torch.optim import Optimizer
 import inspect
 
 def _patch(f=None, *, cls_method=False):
-    "Attach `f` to the class named by its first parameter's annotation (fastcore's `patch`, without fastcore)."
+    "Attach `f` to the class named by its first parameter's annotation, under its name less a leading `_` (fastcore's `patch`, without fastcore)"
     if f is None: return lambda g: _patch(g, cls_method=cls_method)
-    cls = f.__annotations__[next(iter(inspect.signature(f).parameters))]
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, classmethod(f) if cls_method else f)
+    cls, name = f.__annotations__[next(iter(inspect.signature(f).parameters))], f.__name__.lstrip('_')
+    f.__name__, f.__qualname__ = name, f"{cls.__name__}.{name}"
+    setattr(cls, name, classmethod(f) if cls_method else f)
     return f
 
 # %% ../nbs/10_autosgm.ipynb #b324aeb3
@@ -41,36 +42,39 @@ from .sgd import check_dense_grads, check_in_range, check_state_keys, foreach_de
 class StepScalars(NamedTuple):
     "Every host-side number one AutoSGM step of one group needs at step `t`: flags, then values"
     neg_grad: bool; neg_step: bool                   # maximize: torch's convention / the original's (Q8)
-    coupled_wd: bool; decoupled_wd: bool             # lambda > 0 with wd_lvl 0 / 1
+    coupled_wd: bool; decoupled_wd: bool             # weight decay on the gradient (L2) / after the normalisation
     adaptive: bool; num: int; cheb: bool             # normalise by D_t, numerator option, Chebyshev prefilter
     lr: float; rho: float                            # η (param_group['lr']) and the window value rho_t
     beta_i: float; gamma_i: float; sm_gain: float; sm_scale: float   # smoothing filter
     beta_a: float; mo_gain: float; mo_scale: float   # moment estimate (input gain eta_i: Q6)
     beta_n: float; eps: float
-    wd: float; wd_gain: float                        # lambda and the decoupled gain (1-beta_i)/(1-gamma_i) lambda
+    wd: float                                        # lambda: param_group['weight_decay'], in torch's units
 
-FLAG_FIELDS = StepScalars._fields[:7]
-VALUE_FIELDS = StepScalars._fields[7:]
+FLAG_FIELDS = StepScalars._fields[:StepScalars._fields.index('lr')]
+VALUE_FIELDS = StepScalars._fields[len(FLAG_FIELDS):]
 
-def _cheb_on(lr_cfg, quirks):
+def _cheb_on(aoptlr, num_lrc, quirks):
     "Is the Chebyshev prefilter on? Officially gated on aoptlr == 4 (Q4), as intended on the table's option 4"
-    aoptlr, _, N = lr_cfg
     if quirks == 'official': return aoptlr == 4 and not isinstance(aoptlr, bool)
-    return bool(aoptlr) and NUMERATORS[N].prefilter is not None
+    return bool(aoptlr) and NUMERATORS[num_lrc].prefilter is not None
+
+def _lr_value(lr):
+    "The learning rate as a Python number: a tensor `lr` (torch allows one) is read once per step"
+    return float(lr) if isinstance(lr, Tensor) else lr
 
 def step_scalars(group, t, rho):
-    "Host scalars of param group `group` at step `t` with window value `rho`"
-    aoptlr, _, N = group['lr_cfg']
-    beta_n, beta_a, beta_i, gamma_i, eta_i, debias = group['beta_cfg']
-    wd, lvl = group['wd_cfg']
-    official, adaptive = group['quirks'] == 'official', bool(aoptlr)
+    "Host scalars of param group `group` (read by key name) at step `t` with window value `rho`"
+    official, adaptive, N = group['quirks'] == 'official', bool(group['aoptlr']), group['num_lrc']
+    beta_i, gamma_i, eta_i, debias, wd = group['momentum'], group['gamma'], group['eta_i'], group['debias'], group['weight_decay']
     sm_gain, sm_scale = filter_coefs(t, beta_i, gamma_i, eta_i, debias)
-    mo_gain, mo_scale = filter_coefs(t, beta_a, 0., eta_i, debias)     # Q6: eta_i is the moment's gain too
-    return StepScalars(group['maximize'] and not official, group['maximize'] and official,
-                       wd != 0 and lvl == 0, wd != 0 and lvl != 0,
-                       adaptive, N if adaptive and NUMERATORS[N].a is not None else 0, _cheb_on(group['lr_cfg'], group['quirks']),
-                       float(group['lr']), rho, beta_i, gamma_i, sm_gain, sm_scale, beta_a, mo_gain, mo_scale,
-                       beta_n, group['eps_cfg'][0], wd, (1 - beta_i) / (1 - gamma_i) * wd)
+    mo_gain, mo_scale = filter_coefs(t, group['beta_a'], 0., eta_i, debias)   # Q6: eta_i is the moment's gain too
+    return StepScalars(neg_grad=group['maximize'] and not official, neg_step=group['maximize'] and official,
+                       coupled_wd=wd != 0 and not group['decoupled_weight_decay'],
+                       decoupled_wd=wd != 0 and bool(group['decoupled_weight_decay']),
+                       adaptive=adaptive, num=N if adaptive and NUMERATORS[N].a is not None else 0,
+                       cheb=_cheb_on(group['aoptlr'], N, group['quirks']),
+                       lr=_lr_value(group['lr']), rho=rho, beta_i=beta_i, gamma_i=gamma_i, sm_gain=sm_gain, sm_scale=sm_scale,
+                       beta_a=group['beta_a'], mo_gain=mo_gain, mo_scale=mo_scale, beta_n=group['beta_n'], eps=group['eps'], wd=wd)
 
 # %% ../nbs/10_autosgm.ipynb #22d25a30
 def asgm_step_(p, grad, s, h:StepScalars):
@@ -87,7 +91,7 @@ def asgm_step_(p, grad, s, h:StepScalars):
         d = (r * h.mo_scale).sqrt() + h.eps                      # (S3) D_t = sqrt(kappa_t r_t) + eps
         if num.needs_u: u = g / d                                # (S4) u_t, the normalised raw gradient
         v = v / d                                                # (S4) v_t = m_t / D_t
-    if h.decoupled_wd: v = v + h.wd_gain * p                     # (S5) decoupled decay
+    if h.decoupled_wd: v = v + h.wd * p                          # (S5) decoupled decay: lambda w, so alpha_t lambda w per step
     if h.cheb: v = chebyshev_clip(v, s, h)                       # (S6) prefilter
     alpha = h.lr if num.a is None else smooth_numerator(num.a(p, v, u, s, h), s, h)   # (S7) the numerator A_t: η, or estimated
     sign = -1. if h.neg_step else 1.                             # the original's maximize flips the step (Q8)
@@ -134,9 +138,9 @@ LR_NAMES, BETA_NAMES, RC_NAMES, WD_NAMES, EPS_NAMES = (c._fields for c in (LrCfg
 QUIRKS = ('fixed', 'official')
 
 # %% ../nbs/10_autosgm.ipynb #20dac332
-def _bad(tup, i, names, rng, v):
-    "Raise the ValueError naming tuple `tup`, entry `i`, its allowed range `rng` and the value `v`"
-    raise ValueError(f"{tup}[{i}] ({names[i]}) must be {rng}, got {v!r}")
+def _bad(tup, cls, field, rng, v):
+    "Raise the ValueError naming tuple `tup`, its entry `field` (of the NamedTuple `cls`), the allowed range `rng` and the value `v`"
+    raise ValueError(f"{tup}[{cls._fields.index(field)}] ({field}) must be {rng}, got {v!r}")
 
 def _num(v): return isinstance(v, Real) and not isinstance(v, bool)
 def _int(v): return isinstance(v, int) and not isinstance(v, bool)
@@ -151,48 +155,51 @@ def _as_cfg(tup, v, cls):
 # %% ../nbs/10_autosgm.ipynb #eb05f1e6
 def check_lr_cfg(v, quirks='fixed'):
     "Validate `lr_cfg = (aoptlr, lr_init, num_lrc)`; return it as an `LrCfg`"
-    v = _as_cfg('lr_cfg', v, LrCfg); a, lr, n = v
+    v = _as_cfg('lr_cfg', v, LrCfg)
     if quirks == 'official':
-        if not (isinstance(a, bool) or (_int(a) and a >= 0)):
-            _bad('lr_cfg', 0, LR_NAMES, "a bool (or an int >= 0 under quirks='official')", a)
-    elif not _flag(a):
-        _bad('lr_cfg', 0, LR_NAMES, "True or False (the value 4 only means something under quirks='official', Q4; use num_lrc=4)", a)
-    if not _num(lr) or not lr >= 0: _bad('lr_cfg', 1, LR_NAMES, 'a number >= 0', lr)
-    if not _int(n) or n not in NUMERATORS: _bad('lr_cfg', 2, LR_NAMES, f"one of {', '.join(map(str, NUMERATORS))}", n)
+        if not (isinstance(v.aoptlr, bool) or (_int(v.aoptlr) and v.aoptlr >= 0)):
+            _bad('lr_cfg', LrCfg, 'aoptlr', "a bool (or an int >= 0 under quirks='official')", v.aoptlr)
+    elif not _flag(v.aoptlr):
+        _bad('lr_cfg', LrCfg, 'aoptlr', "True or False (the value 4 only means something under quirks='official', Q4; use num_lrc=4)", v.aoptlr)
+    if not _num(v.lr_init) or not v.lr_init >= 0: _bad('lr_cfg', LrCfg, 'lr_init', 'a number >= 0', v.lr_init)
+    if not _int(v.num_lrc) or v.num_lrc not in NUMERATORS:
+        _bad('lr_cfg', LrCfg, 'num_lrc', f"one of {', '.join(map(str, NUMERATORS))}", v.num_lrc)
     return v
 
 def check_beta_cfg(v):
     "Validate `beta_cfg = (beta_n, beta_a, beta_i, gamma_i, eta_i, debias)`; return it as a `BetaCfg`"
     v = _as_cfg('beta_cfg', v, BetaCfg)
-    for i in range(3):
-        if not _num(v[i]) or not 0 <= v[i] < 1: _bad('beta_cfg', i, BETA_NAMES, 'in [0, 1) (a pole)', v[i])
-    if not _num(v[3]) or not -1 <= v[3] <= v[2]:
-        _bad('beta_cfg', 3, BETA_NAMES, f'in [-1, beta_i={v[2]}] (the zero may not exceed the pole)', v[3])
-    if not _num(v[4]) or not v[4] >= 0: _bad('beta_cfg', 4, BETA_NAMES, 'a number >= 0 (0 means 1-beta_i)', v[4])
-    if not _flag(v[5]): _bad('beta_cfg', 5, BETA_NAMES, 'True or False', v[5])
+    for k in ('beta_n', 'beta_a', 'beta_i'):
+        b = getattr(v, k)
+        if not _num(b) or not 0 <= b < 1: _bad('beta_cfg', BetaCfg, k, 'in [0, 1) (a pole)', b)
+    if not _num(v.gamma_i) or not -1 <= v.gamma_i <= v.beta_i:
+        _bad('beta_cfg', BetaCfg, 'gamma_i', f'in [-1, beta_i={v.beta_i}] (the zero may not exceed the pole)', v.gamma_i)
+    if not _num(v.eta_i) or not v.eta_i >= 0: _bad('beta_cfg', BetaCfg, 'eta_i', 'a number >= 0 (0 means 1-beta_i)', v.eta_i)
+    if not _flag(v.debias): _bad('beta_cfg', BetaCfg, 'debias', 'True or False', v.debias)
     return v
 
 # %% ../nbs/10_autosgm.ipynb #684e4f97
 def check_rc_cfg(v, quirks='fixed'):
     "Validate `rc_cfg = (rcm, inseq, x, n, m, tau, spe, cfact, e)`; return it as an `RcCfg`"
-    v = _as_cfg('rc_cfg', v, RcCfg); rcm, inseq, x, n, m, tau, spe, cfact, e = v
-    if not _int(rcm) or rcm not in WINDOWS: _bad('rc_cfg', 0, RC_NAMES, f'one of 0..{max(WINDOWS)}', rcm)
-    if not _flag(inseq): _bad('rc_cfg', 1, RC_NAMES, '0 (uniform) or 1 (Kronecker)', inseq)
-    if not _num(x) or not 0 <= x <= 1: _bad('rc_cfg', 2, RC_NAMES, 'in [0, 1] (the window floor)', x)
-    if not _num(n) or not n > 0: _bad('rc_cfg', 3, RC_NAMES, 'a number > 0', n)
-    if rcm == 3 and n == 1: _bad('rc_cfg', 3, RC_NAMES, '!= 1 for rcm=3 (the base of the beta-exponential)', n)
-    if not _int(m) and not isinstance(m, bool): _bad('rc_cfg', 4, RC_NAMES, 'an int (0: full window, else half)', m)
-    if not _int(tau) or tau < 1: _bad('rc_cfg', 5, RC_NAMES, 'an int >= 1 (number of epochs)', tau)
-    if not _int(spe) or spe < 1: _bad('rc_cfg', 6, RC_NAMES, 'an int >= 1 (steps per epoch)', spe)
-    if not _int(cfact) or cfact < 0:
-        _bad('rc_cfg', 7, RC_NAMES, 'an int: 0 (epochs), 1 (iterations), 2 (restart every epoch) or >= 3 (sub-shapes)', cfact)
-    if not _num(e) or not 0 <= e < 1: _bad('rc_cfg', 8, RC_NAMES, 'in [0, 1) (the flat-top fraction)', e)
-    if tau * spe < 2: raise ValueError(f"rc_cfg[5]*rc_cfg[6] (tau*spe) must be >= 2, got tau={tau}, spe={spe}")
-    if cfact == 0 and tau < 2: _bad('rc_cfg', 5, RC_NAMES, 'an int >= 2 when cfact=0 (the window length in epochs)', tau)
-    if quirks == 'official' and rcm == 2 and cfact == 0 and float(n) != int(n):
-        _bad('rc_cfg', 3, RC_NAMES, "an integer for rcm=2 with cfact=0 under quirks='official' (the Q2 overflow "
-             "raises a negative base to a fractional power)", n)
-    if quirks == 'fixed' and inseq and rcm and window_length(v)[0] > 2**22:
+    v = _as_cfg('rc_cfg', v, RcCfg)
+    bad = lambda field, rng: _bad('rc_cfg', RcCfg, field, rng, getattr(v, field))
+    if not _int(v.rcm) or v.rcm not in WINDOWS: bad('rcm', f'one of 0..{max(WINDOWS)}')
+    if not _flag(v.inseq): bad('inseq', '0 (uniform) or 1 (Kronecker)')
+    if not _num(v.x) or not 0 <= v.x <= 1: bad('x', 'in [0, 1] (the window floor)')
+    if not _num(v.n) or not v.n > 0: bad('n', 'a number > 0')
+    if v.rcm == 3 and v.n == 1: bad('n', '!= 1 for rcm=3 (the base of the beta-exponential)')
+    if not _int(v.m) and not isinstance(v.m, bool): bad('m', 'an int (0: full window, else half)')
+    if not _int(v.tau) or v.tau < 1: bad('tau', 'an int >= 1 (number of epochs)')
+    if not _int(v.spe) or v.spe < 1: bad('spe', 'an int >= 1 (steps per epoch)')
+    if not _int(v.cfact) or v.cfact < 0:
+        bad('cfact', 'an int: 0 (epochs), 1 (iterations), 2 (restart every epoch) or >= 3 (sub-shapes)')
+    if not _num(v.e) or not 0 <= v.e < 1: bad('e', 'in [0, 1) (the flat-top fraction)')
+    if v.tau * v.spe < 2: raise ValueError(f"rc_cfg[5]*rc_cfg[6] (tau*spe) must be >= 2, got tau={v.tau}, spe={v.spe}")
+    if v.cfact == 0 and v.tau < 2: bad('tau', 'an int >= 2 when cfact=0 (the window length in epochs)')
+    if quirks == 'official' and v.rcm == 2 and v.cfact == 0 and float(v.n) != int(v.n):
+        bad('n', "an integer for rcm=2 with cfact=0 under quirks='official' (the Q2 overflow "
+                 "raises a negative base to a fractional power)")
+    if quirks == 'fixed' and v.inseq and v.rcm and window_length(v)[0] > 2**22:
         raise ValueError(f"rc_cfg[1] (inseq)=1 keeps the sorted Kronecker points: the window length must be <= 2**22, "
                          f"got {window_length(v)[0]}")
     return v
@@ -201,18 +208,18 @@ def check_rc_cfg(v, quirks='fixed'):
 def check_wd_cfg(v):
     "Validate `wd_cfg = (wd_cte, wd_lvl)`; return it as a `WdCfg`"
     v = _as_cfg('wd_cfg', v, WdCfg)
-    if not _num(v[0]) or not v[0] >= 0: _bad('wd_cfg', 0, WD_NAMES, 'a number >= 0', v[0])
-    if not _flag(v[1]): _bad('wd_cfg', 1, WD_NAMES, '0 (coupled) or 1 (decoupled)', v[1])
+    if not _num(v.wd_cte) or not v.wd_cte >= 0: _bad('wd_cfg', WdCfg, 'wd_cte', 'a number >= 0', v.wd_cte)
+    if not _flag(v.wd_lvl): _bad('wd_cfg', WdCfg, 'wd_lvl', '0 (coupled) or 1 (decoupled)', v.wd_lvl)
     return v
 
 def check_eps_cfg(v):
     "Validate `eps_cfg = (eps,)`; return it as an `EpsCfg`"
     v = _as_cfg('eps_cfg', v, EpsCfg)
-    if not _num(v[0]) or not v[0] > 0: _bad('eps_cfg', 0, EPS_NAMES, 'a number > 0', v[0])
+    if not _num(v.eps) or not v.eps > 0: _bad('eps_cfg', EpsCfg, 'eps', 'a number > 0', v.eps)
     return v
 
 def check_config(lr_cfg, beta_cfg, rc_cfg, wd_cfg, eps_cfg, maximize, quirks):
-    "Validate every AutoSGM configuration value; return them as NamedTuples"
+    "Validate every AutoSGM configuration tuple; return them as NamedTuples"
     if quirks not in QUIRKS: raise ValueError(f"quirks must be one of {QUIRKS}, got {quirks!r}")
     if not isinstance(maximize, bool): raise ValueError(f"maximize must be True or False, got {maximize!r}")
     return dict(lr_cfg=check_lr_cfg(lr_cfg, quirks), beta_cfg=check_beta_cfg(beta_cfg), rc_cfg=check_rc_cfg(rc_cfg, quirks),
@@ -221,10 +228,10 @@ def check_config(lr_cfg, beta_cfg, rc_cfg, wd_cfg, eps_cfg, maximize, quirks):
 # %% ../nbs/10_autosgm.ipynb #2181135a
 def window_length(rc_cfg):
     "Frame length `L` and number of stacked sub-shapes `M` of the window `rc_cfg`"
-    tau, spe, cfact = rc_cfg[5], rc_cfg[6], rc_cfg[7]
-    if cfact == 0: return tau, 1
-    if cfact == 2: return spe, 1
-    return tau * spe, (cfact if cfact >= 3 else 1)
+    rc = RcCfg(*rc_cfg)
+    if rc.cfact == 0: return rc.tau, 1
+    if rc.cfact == 2: return rc.spe, 1
+    return rc.tau * rc.spe, (rc.cfact if rc.cfact >= 3 else 1)
 
 # %% ../nbs/10_autosgm.ipynb #f49bf7f9
 def cosine_shape(phi, n):
@@ -294,16 +301,16 @@ def window_official(t:int,   # step, 1-based
                     q:int,   # frame offset (state)
                     rc_cfg): # window configuration
     "The original's window: `(rho, new q)` at step `t`, epoch `k`, quirks Q2 and Q3 included"
-    rcm, inseq, x, n, m, tau, spe, cfact, e = rc_cfg
-    if rcm == 0: return 1.0, q
-    L, M = window_length(rc_cfg)
-    j = (k if cfact == 0 else t) - 1 - q        # local index in the current frame
+    rc = RcCfg(*rc_cfg)
+    if rc.rcm == 0: return 1.0, q
+    L, M = window_length(rc)
+    j = (k if rc.cfact == 0 else t) - 1 - q     # local index in the current frame
     f = j / L
     if f < 0: f = (q - 1) / L                   # Q2: uses the offset already advanced
-    if m == 0: f = 2 * f - 1                    # full window: warm-up, flat top, anneal
+    if rc.m == 0: f = 2 * f - 1                 # full window: warm-up, flat top, anneal
     f = abs(f)
-    if f < e or e == 1: return 1.0, q           # Q3: returns before the restart check
-    rho = window_shape(rcm, (f - e) / (1 - e), n, M, normalise=False) * (1 - x) + x
+    if f < rc.e or rc.e == 1: return 1.0, q     # Q3: returns before the restart check
+    rho = window_shape(rc.rcm, (f - rc.e) / (1 - rc.e), rc.n, M, normalise=False) * (1 - rc.x) + rc.x
     if j == L - 1: q += L                       # frame complete: the next call starts a new one
     return rho, q
 
@@ -312,48 +319,48 @@ def window_fixed(t:int,     # step, 1-based
                  k:int,     # epoch counter (epochs counted from spe)
                  rc_cfg):   # window configuration
     "The window as the original AutoSGM repository's README intends: periodic with period L, in [x, 1], Kronecker samples if inseq=1"
-    rcm, inseq, x, n, m, tau, spe, cfact, e = rc_cfg
-    if rcm == 0: return 1.0
-    L, M = window_length(rc_cfg)
-    j = ((k if cfact == 0 else t) - 1) % L      # local index: the frame restarts every L
-    if inseq: return kronecker_window(j, tuple(rc_cfg))
+    rc = RcCfg(*rc_cfg)
+    if rc.rcm == 0: return 1.0
+    L, M = window_length(rc)
+    j = ((k if rc.cfact == 0 else t) - 1) % L   # local index: the frame restarts every L
+    if rc.inseq: return kronecker_window(j, rc)
     f = j / L
-    if m == 0: f = abs(2 * f - 1)
-    if f < e: return 1.0
-    return x + (1 - x) * window_shape(rcm, (f - e) / (1 - e), n, M)
+    if rc.m == 0: f = abs(2 * f - 1)
+    if f < rc.e: return 1.0
+    return rc.x + (1 - rc.x) * window_shape(rc.rcm, (f - rc.e) / (1 - rc.e), rc.n, M)
 
 # %% ../nbs/10_autosgm.ipynb #57dc3f51
 GOLDEN_FRAC = (math.sqrt(5) - 1) / 2
 
 @lru_cache(maxsize=16)
-def _kronecker_points(rc_cfg):
-    "Sorted Kronecker points and the list layout `(n_gen, n_flat)` of window `rc_cfg`"
-    L, M = window_length(rc_cfg)
-    B = 2 if rc_cfg[4] == 0 else 1
-    n_flat = math.floor(rc_cfg[8] * L / B)
+def _kronecker_points(rc:RcCfg):
+    "Sorted Kronecker points and the list layout `(n_gen, n_flat)` of window `rc`"
+    L, M = window_length(rc)
+    B = 2 if rc.m == 0 else 1
+    n_flat = math.floor(rc.e * L / B)
     n_gen = math.floor(L / B - n_flat)
     if B * (n_gen + n_flat) < L: n_flat += 1
     return sorted((j * GOLDEN_FRAC) % 1.0 for j in range(n_gen)), n_gen, n_flat   # plain floats, no tensors
 
 def kronecker_window(j:int, rc_cfg):
     "Value at local index `j` of the window sampled at Kronecker points (inseq=1)"
-    rcm, inseq, x, n, m, tau, spe, cfact, e = rc_cfg
-    pts, n_gen, n_flat = _kronecker_points(rc_cfg)
-    if m == 0:                                       # warm-up, 2*n_flat ones, anneal
+    rc = RcCfg(*rc_cfg)
+    pts, n_gen, n_flat = _kronecker_points(rc)
+    if rc.m == 0:                                    # warm-up, 2*n_flat ones, anneal
         if j < n_gen: phi = pts[n_gen - 1 - j]
         elif j < n_gen + 2 * n_flat: return 1.0
         else: phi = pts[j - n_gen - 2 * n_flat]
     else:                                            # n_flat ones, then anneal
         if j < n_flat: return 1.0
         phi = pts[j - n_flat]
-    return x + (1 - x) * window_shape(rcm, phi, n, window_length(rc_cfg)[1])
+    return rc.x + (1 - rc.x) * window_shape(rc.rcm, phi, rc.n, window_length(rc)[1])
 
 # %% ../nbs/10_autosgm.ipynb #b84e2ab1
 def window_as_sched(rc_cfg,          # window configuration
                     peak:float=1.):  # the value where the window is 1
     "The window `rc_cfg` as a schedule of the 0-based step, like chapter 08's: `peak` times rho at step `step+1`"
-    spe = rc_cfg[6]
-    return lambda step: peak * window_fixed(step + 1, step // spe + 1, rc_cfg)
+    rc = check_rc_cfg(rc_cfg)
+    return lambda step: peak * window_fixed(step + 1, step // rc.spe + 1, rc)
 
 # %% ../nbs/10_autosgm.ipynb #b42f2017
 class TensorList(list):
@@ -383,7 +390,7 @@ def maximum(a, b):
     if _many(a): return TensorList(torch._foreach_clamp_min(a, b) if _scalar(b) else torch._foreach_maximum(a, b))
     return a.clamp(min=b) if _scalar(b) else torch.maximum(a, b.to(a.dtype))
 
-def norm(a):
+def _norm(a):
     "Euclidean norm of each tensor (a 0-dim tensor, or a `TensorList` of them)"
     return TensorList(torch._foreach_norm(a)) if _many(a) else torch.linalg.vector_norm(a)
 
@@ -441,8 +448,8 @@ def moment_numerator(p, v, u, s, h):
 # %% ../nbs/10_autosgm.ipynb #2bc3a4f9
 def chebyshev_clip(v, s, h):
     "num_lrc=4 prefilter: `v` rescaled so that its spread stays within 4 running deviations"
-    M = h.beta_n * s['cheb_mag'] + (1 - h.beta_n) * norm(v)      # M_t
-    q = norm(v - M) + h.eps                                      # q_t
+    M = h.beta_n * s['cheb_mag'] + (1 - h.beta_n) * _norm(v)      # M_t
+    q = _norm(v - M) + h.eps                                      # q_t
     S = h.beta_n * s['cheb_var'] + (1 - h.beta_n) * (q * q)      # Sigma_t
     s['cheb_mag'].copy_(M); s['cheb_var'].copy_(S)
     return v * (minimum(q, CLIP_SPREAD * (S.sqrt() + h.eps)) / q)
@@ -473,134 +480,242 @@ def epoch_fixed(t, spe):
     return (t - 1) // spe + 1
 
 # %% ../nbs/10_autosgm.ipynb #58fc18b4
-def state_keys(lr_cfg, quirks='fixed'):
-    "Names of the per-element states AutoSGM keeps for a parameter under `lr_cfg`"
-    aoptlr, _, N = lr_cfg
-    return ['exp_avg'] + (['exp_avg_sq', *NUMERATORS[N].states] if aoptlr else [])
+def state_keys(group):
+    "Names of the per-element states AutoSGM keeps for a parameter of param group `group`"
+    return ['exp_avg'] + (['exp_avg_sq', *NUMERATORS[group['num_lrc']].states] if group['aoptlr'] else [])
 
-def scalar_state_keys(lr_cfg, quirks='fixed'):
-    "Names of the per-tensor scalar states (0-dim tensors) AutoSGM keeps under `lr_cfg`"
-    aoptlr, _, N = lr_cfg
-    return (['lr_num'] if aoptlr and NUMERATORS[N].a is not None else []) + (list(CHEB_STATES) if _cheb_on(lr_cfg, quirks) else [])
+def scalar_state_keys(group):
+    "Names of the per-tensor scalar states (0-dim tensors) AutoSGM keeps for a parameter of `group`"
+    aoptlr, N = group['aoptlr'], group['num_lrc']
+    return (['lr_num'] if aoptlr and NUMERATORS[N].a is not None else []) + (list(CHEB_STATES) if _cheb_on(aoptlr, N, group['quirks']) else [])
 
 COUNTER_KEYS = ('step', 'epoch', 'window_offset')
+LAST_STEP_KEYS = ('rho', 'eta')   # the window value and the learning rate of the tensor's last step (plain floats)
 
 def _expected_state(p, group):
-    "The state names AutoSGM keeps for `p` in `group`, with shapes (meta tensors: nothing is allocated)"
+    "The state names AutoSGM needs for `p` in `group`, with shapes (meta tensors: nothing is allocated)"
     meta = lambda shape: torch.empty(shape, device='meta')
-    return {**dict.fromkeys(COUNTER_KEYS, 0), **{k: meta(p.shape) for k in state_keys(group['lr_cfg'], group['quirks'])},
-            **{k: meta(()) for k in scalar_state_keys(group['lr_cfg'], group['quirks'])}}
+    return {**dict.fromkeys(COUNTER_KEYS, 0), **{k: meta(p.shape) for k in state_keys(group)},
+            **{k: meta(()) for k in scalar_state_keys(group)}}
 
 def _ensure_state(p, state, group):
     "Create every state this parameter needs that does not exist yet"
     if 'step' not in state: state.update(dict.fromkeys(COUNTER_KEYS, 0))
-    for k in state_keys(group['lr_cfg'], group['quirks']):
+    for k in state_keys(group):
         if k not in state: state[k] = torch.zeros_like(p, memory_format=torch.preserve_format)
-    for k in scalar_state_keys(group['lr_cfg'], group['quirks']):
+    for k in scalar_state_keys(group):
         if k not in state: state[k] = torch.zeros((), dtype=p.dtype, device=p.device)
 
-def _advance_counters(state, rc_cfg, official):
+def _advance_counters(state, rc:RcCfg, official):
     "Advance the step, epoch and window of one tensor (plain ints); return `(t, rho)`"
     t = state['step'] = state['step'] + 1
     if official:
-        k = state['epoch'] = epoch_official(t, state['epoch'], rc_cfg[5])
-        rho, state['window_offset'] = window_official(t, k, state['window_offset'], rc_cfg)
+        k = state['epoch'] = epoch_official(t, state['epoch'], rc.tau)
+        rho, state['window_offset'] = window_official(t, k, state['window_offset'], rc)
     else:
-        k = state['epoch'] = epoch_fixed(t, rc_cfg[6])
-        s, L = (k if rc_cfg[7] == 0 else t), window_length(rc_cfg)[0]
+        k = state['epoch'] = epoch_fixed(t, rc.spe)
+        s, L = (k if rc.cfact == 0 else t), window_length(rc)[0]
         state['window_offset'] = (s - 1) - (s - 1) % L
-        rho = window_fixed(t, k, rc_cfg)
+        rho = window_fixed(t, k, rc)
     return t, rho
 
 # %% ../nbs/10_autosgm.ipynb #add2676b
-CFG_KEYS = ('lr_cfg', 'beta_cfg', 'rc_cfg', 'wd_cfg', 'eps_cfg', 'maximize', 'quirks')
+# One param-group key per configuration entry, read by name at every step; the tuples are only a way to give them
+TUPLE_FIELDS = {'lr_cfg': dict(aoptlr='aoptlr', lr_init='lr', num_lrc='num_lrc'),
+                'beta_cfg': dict(beta_n='beta_n', beta_a='beta_a', beta_i='momentum', gamma_i='gamma', eta_i='eta_i', debias='debias'),
+                'eps_cfg': dict(eps='eps')}       # wd_cfg: `weight_decay` (torch's units) and `decoupled_weight_decay`
+CFG_KEYS = ('lr_cfg', 'beta_cfg', 'rc_cfg', 'wd_cfg', 'eps_cfg')
+BASE_HYPERS = dict(lr=LrCfg().lr_init, momentum=BetaCfg().beta_i, beta_a=BetaCfg().beta_a, beta_n=BetaCfg().beta_n,
+                   gamma=BetaCfg().gamma_i, eta_i=BetaCfg().eta_i, debias=BetaCfg().debias, aoptlr=LrCfg().aoptlr,
+                   num_lrc=LrCfg().num_lrc, eps=EpsCfg().eps, weight_decay=0., decoupled_weight_decay=False,
+                   rc_cfg=tuple(RcCfg()), maximize=False, quirks='fixed', foreach=None, fused=False,
+                   differentiable=False, capturable=False)
+HYPER_KEYS = tuple(BASE_HYPERS)
+REFUSED_KEYS = ('amsgrad', 'nesterov', 'dampening', 'alpha', 'centered', 'lr_decay', 'initial_accumulator_value',
+                'momentum_decay', 'lambd', 't0', 'etas', 'step_sizes', 'markov')   # other optimizers' keys: never ignored
 
-def _check_group_hypers(group):
-    "Validate what schedulers write (`lr`, `momentum`) and mirror the pole into `beta_cfg`"
-    check_in_range('lr', group['lr'])
-    m, b = check_in_range('momentum', group['momentum'], 0., 1.), BetaCfg(*group['beta_cfg'])
-    if not b.gamma_i <= m:
-        raise ValueError(f"Invalid momentum={m!r}: allowed range is [gamma_i={b.gamma_i:g}, 1) (the zero may not exceed the pole)")
-    if b.beta_i != m: group['beta_cfg'] = b._replace(beta_i=m)
+def _check_lr(lr):
+    "Validate `lr`: a number >= 0, or a one-element floating-point tensor holding one (as torch allows)"
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1 or not lr.is_floating_point() or lr.requires_grad:
+            raise ValueError(f"Invalid lr={lr!r}: allowed a number >= 0 or a one-element floating-point tensor without grad")
+        lr = lr.item()
+    return check_in_range('lr', lr)
+
+def _check_betas(betas):
+    "Validate torch's `betas = (beta_1, beta_2)`: AutoSGM's smoothing pole (`momentum`) and moment pole (`beta_a`)"
+    if not (isinstance(betas, (tuple, list)) and len(betas) == 2 and all(_num(b) and 0 <= b < 1 for b in betas)):
+        raise ValueError(f"Invalid betas={betas!r}: allowed values are two numbers (beta_1, beta_2), each in [0, 1)")
+    return tuple(betas)
+
+def check_hypers(g):
+    "Validate the named hyper-parameters of param group `g`, scheduler-written ones included; raise ValueError naming the key"
+    _check_lr(g['lr'])
+    m = check_in_range('momentum', g['momentum'], 0., 1.)
+    check_in_range('weight_decay', g['weight_decay'])
+    if not _num(g['eps']) or not g['eps'] > 0: raise ValueError(f"Invalid eps={g['eps']!r}: allowed range is (0, inf)")
+    if _num(g['gamma']) and not g['gamma'] <= m:
+        raise ValueError(f"Invalid gamma={g['gamma']!r} with momentum={m!r}: allowed range is gamma in [-1, momentum] "
+                         "(the zero may not exceed the pole)")
+    for k in ('decoupled_weight_decay', 'maximize', 'fused'):
+        if not (isinstance(g[k], bool) or (k == 'decoupled_weight_decay' and _flag(g[k]))):
+            raise ValueError(f"Invalid {k}={g[k]!r}: {k} must be True or False")
+    if g['foreach'] not in (None, True, False): raise ValueError(f"Invalid foreach={g['foreach']!r}: foreach must be None, True or False")
+    for k in ('differentiable', 'capturable'):
+        if g[k] is not False: raise ValueError(f"Invalid {k}={g[k]!r}: AutoSGM supports only {k}=False")
+    if g['quirks'] not in QUIRKS: raise ValueError(f"Invalid quirks={g['quirks']!r}: quirks must be one of {QUIRKS}")
+    check_lr_cfg((g['aoptlr'], _lr_value(g['lr']), g['num_lrc']), g['quirks'])
+    check_beta_cfg((g['beta_n'], g['beta_a'], m, g['gamma'], g['eta_i'], g['debias']))
+    check_rc_cfg(g['rc_cfg'], g['quirks'])
+
+def _differ(a, b): return not (a is b or (not isinstance(a, Tensor) and not isinstance(b, Tensor) and a == b))
+
+def _resolve(given, base, live_wins=False):
+    "A group's named hyper-parameters: `given` (tuples, named keys, torch's `betas`) over `base`, validated"
+    for k in given:
+        if k in REFUSED_KEYS:
+            raise ValueError(f"Invalid {k}={given[k]!r}: AutoSGM has no `{k}`" + (" (use num_lrc=2 for the Markov parcor)" if k == 'markov' else ''))
+    quirks = given.get('quirks', base['quirks'])
+    if quirks not in QUIRKS: raise ValueError(f"Invalid quirks={quirks!r}: quirks must be one of {QUIRKS}")
+    vals, src = {}, {}
+    def put(key, v, where):
+        if key in vals and _differ(vals[key], v):
+            if not live_wins: raise ValueError(f"{src[key]}={vals[key]!r} and {where}={v!r} both set `{key}`: give one")
+            if src[key] == key: return                    # loading a checkpoint: the live key beats a stale tuple entry
+        vals[key], src[key] = v, where
+    for tup, check in (('lr_cfg', lambda v: check_lr_cfg(v, quirks)), ('beta_cfg', check_beta_cfg), ('eps_cfg', check_eps_cfg)):
+        if tup in given:
+            c = check(given[tup])
+            for field, key in TUPLE_FIELDS[tup].items(): put(key, getattr(c, field), f"{tup}[{c._fields.index(field)}] ({field})")
+    if 'rc_cfg' in given: put('rc_cfg', tuple(check_rc_cfg(given['rc_cfg'], quirks)), 'rc_cfg')
+    if 'betas' in given:
+        b = _check_betas(given['betas']); put('momentum', b[0], 'betas[0]'); put('beta_a', b[1], 'betas[1]')
+    for k in HYPER_KEYS:
+        if k in given and k != 'rc_cfg': put(k, given[k], k)
+    merged = {**{k: base[k] for k in HYPER_KEYS}, **vals}
+    check_hypers(merged)
+    if 'wd_cfg' in given:                                 # the original's units: S5 scales wd_cte by (1-beta_i)/(1-gamma_i)
+        w = check_wd_cfg(given['wd_cfg'])
+        lam = (1 - merged['momentum']) / (1 - merged['gamma']) * w.wd_cte if w.wd_lvl else w.wd_cte
+        put('weight_decay', lam, 'wd_cfg[0] (wd_cte)'); put('decoupled_weight_decay', bool(w.wd_lvl), 'wd_cfg[1] (wd_lvl)')
+        merged = {**merged, **vals}; check_hypers(merged)
+    return merged
+
+def group_cfgs(group):
+    "The original's five tuples for param group `group`, as NamedTuples (a view computed from the group's keys, never stored)"
+    c = lambda cls, tup: cls(**{f: group[k] for f, k in TUPLE_FIELDS[tup].items()})
+    lam, dec = group['weight_decay'], bool(group['decoupled_weight_decay'])
+    wd = lam * (1 - group['gamma']) / (1 - group['momentum']) if dec else lam
+    return dict(lr_cfg=c(LrCfg, 'lr_cfg')._replace(lr_init=_lr_value(group['lr'])), beta_cfg=c(BetaCfg, 'beta_cfg'),
+                rc_cfg=RcCfg(*group['rc_cfg']), wd_cfg=WdCfg(wd, int(dec)), eps_cfg=c(EpsCfg, 'eps_cfg'))
+
+def _given(d):
+    "The configuration entries of the dict `d` (a param group or constructor keywords)"
+    return {k: v for k, v in d.items() if k in HYPER_KEYS or k in CFG_KEYS or k in REFUSED_KEYS or k == 'betas'}
+
+def _check_state_shapes(state_dict, groups):
+    "Raise a ValueError naming the parameter and state whose shape differs from the parameter's: a state_dict of another model"
+    saved = [i for g in state_dict.get('param_groups', []) for i in g.get('params', [])]
+    for k, (i, p) in enumerate(zip(saved, [p for g in groups for p in g['params']])):
+        for name, v in state_dict.get('state', {}).get(i, {}).items():
+            if isinstance(v, Tensor) and v.dim() > 0 and v.shape != p.shape:
+                raise ValueError(f"AutoSGM.load_state_dict: state {name!r} of parameter {k} has shape {tuple(v.shape)}, but the "
+                                 f"parameter has shape {tuple(p.shape)}: this state_dict belongs to another model")
 
 class AutoSGM(Optimizer):
     "AutoSGM: lowpass-filtered gradient, moment normalisation, an iteration-dependent numerator and a window"
     def __init__(self, params,
+                 lr=None,               # η, torch's `lr`: the same number as lr_cfg[1] (default 1e-2); give one of them
                  *,
-                 lr_cfg=LrCfg(),        # (aoptlr, lr_init, num_lrc)
-                 beta_cfg=BetaCfg(),    # (beta_n, beta_a, beta_i, gamma_i, eta_i, debias)
-                 rc_cfg=RcCfg(),        # (rcm, inseq, x, n, m, tau, spe, cfact, e)
-                 wd_cfg=WdCfg(),        # (wd_cte, wd_lvl): level 0 coupled, 1 decoupled
-                 eps_cfg=EpsCfg(),      # (eps,)
+                 lr_cfg=None,           # (aoptlr, lr_init, num_lrc); default (True, 1e-2, 0)
+                 beta_cfg=None,         # (beta_n, beta_a, beta_i, gamma_i, eta_i, debias); default (0.9999, 0.999, 0.9, 0, 0, True)
+                 rc_cfg=None,           # (rcm, inseq, x, n, m, tau, spe, cfact, e); default: the constant window
+                 wd_cfg=None,           # (wd_cte, wd_lvl): level 0 coupled, 1 decoupled; default (0, 0)
+                 eps_cfg=None,          # (eps,); default (1e-10,)
                  maximize=False,        # ascend instead of descend
                  quirks='fixed',        # 'official' reproduces the original's Q1-Q8
                  foreach=None,          # multi-tensor kernels; None: when every tensor is on a GPU
-                 fused=False):          # torch.compile the step
-        cfg = check_config(lr_cfg, beta_cfg, rc_cfg, wd_cfg, eps_cfg, maximize, quirks)
-        if foreach not in (None, True, False): raise ValueError(f"foreach must be None, True or False, got {foreach!r}")
-        if fused not in (True, False): raise ValueError(f"fused must be True or False, got {fused!r}")
-        super().__init__(params, dict(lr=cfg['lr_cfg'].lr_init, momentum=cfg['beta_cfg'].beta_i, **cfg,
-                                      foreach=foreach, fused=fused))
+                 fused=False,           # torch.compile the step
+                 differentiable=False,  # accepted as frameworks pass it; only False
+                 capturable=False,      # accepted as frameworks pass it; only False
+                 **hypers):             # named group keys instead of tuple entries: momentum, betas, beta_a, eps, weight_decay, ...
+        unknown = [k for k in hypers if k not in _given(hypers)]
+        if unknown: raise TypeError(f"AutoSGM got unexpected keyword arguments {unknown}; allowed: lr, {', '.join(CFG_KEYS)}, "
+                                    f"betas, {', '.join(k for k in HYPER_KEYS if k not in ('lr', 'rc_cfg'))}")
+        tuples = dict(lr=lr, lr_cfg=lr_cfg, beta_cfg=beta_cfg, rc_cfg=rc_cfg, wd_cfg=wd_cfg, eps_cfg=eps_cfg)
+        given = {**{k: v for k, v in tuples.items() if v is not None}, **hypers, 'maximize': maximize, 'quirks': quirks,
+                 'foreach': foreach, 'fused': fused, 'differentiable': differentiable, 'capturable': capturable}
+        self._bucket_fns, self._tensor_fns, self._fused_failed = {}, {}, False   # this optimizer's compiled steps
+        super().__init__(params, _resolve(given, BASE_HYPERS))
 
     def add_param_group(self, param_group):
-        "Validate a group's configuration, `lr` and `momentum`, then add it"
-        pg = dict(param_group)
-        quirks = pg.get('quirks', self.defaults['quirks'])
-        if 'lr_cfg' in pg and 'lr' not in pg: pg['lr'] = check_lr_cfg(pg['lr_cfg'], quirks).lr_init   # a group's own lr_init
-        if 'beta_cfg' in pg:
-            b = check_beta_cfg(pg['beta_cfg'])
-            if 'momentum' in pg and pg['momentum'] != b.beta_i:
-                raise ValueError(f"momentum={pg['momentum']!r} and beta_cfg[2] (beta_i)={b.beta_i!r} name the same pole: give one")
-            pg.setdefault('momentum', b.beta_i)
-        cfg = check_config(**{k: pg.get(k, self.defaults[k]) for k in CFG_KEYS})
-        pg.update({k: v for k, v in cfg.items() if k in pg})
-        _check_group_hypers({**self.defaults, **pg})
-        if 'momentum' in pg: pg['beta_cfg'] = cfg['beta_cfg']._replace(beta_i=pg['momentum'])
-        super().add_param_group(pg)
+        "Resolve a group's tuples and named keys over the defaults and validate them; refuse complex parameters; then add it"
+        pg, ps = dict(param_group), param_group['params']
+        ps = [ps] if isinstance(ps, Tensor) else (ps if isinstance(ps, set) else list(ps))   # a set: torch's error
+        for i, p in enumerate(ps if isinstance(ps, list) else []):
+            if isinstance(p, Tensor) and p.is_complex():
+                raise ValueError(f"Invalid params[{i}] of dtype {p.dtype}: complex parameters are not supported by AutoSGM "
+                                 f"(allowed: real floating-point tensors)")
+        given = _given(pg)
+        extra = {k: v for k, v in pg.items() if k not in given and k != 'params'}   # other keys ('name', ...) are kept
+        super().add_param_group({'params': ps, **extra, **_resolve(given, self.defaults)})
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for g in self.param_groups:
-            g.setdefault('foreach', None); g.setdefault('fused', False); g.setdefault('quirks', 'fixed')
-            g.setdefault('momentum', g['beta_cfg'][2])
+        for g in self.param_groups:                       # torch's pattern: keys added in later versions get defaults
+            for k in HYPER_KEYS: g.setdefault(k, self.defaults.get(k, BASE_HYPERS[k]))
+        for k in ('_bucket_fns', '_tensor_fns'): self.__dict__.setdefault(k, {})   # a deepcopy compiles its own
+        self.__dict__.setdefault('_fused_failed', False)
 
     def load_state_dict(self, state_dict):
-        "Load `state_dict` as PyTorch does, after checking that its groups and parameter states are AutoSGM's"
+        "Load `state_dict` as torch does: each group resolved like a new one (missing keys from the defaults), states checked first"
+        sd, groups = dict(state_dict), []
         for gi, g in enumerate(state_dict.get('param_groups', [])):
-            missing = [k for k in CFG_KEYS if k not in g]
-            if missing: raise ValueError(f"AutoSGM.load_state_dict: param group {gi} lacks {missing}. This state_dict was "
-                                         f"saved by another optimizer: load it into that optimizer's class.")
-        saved = state_dict.get('param_groups', [])    # after loading, each group runs with its saved configuration
-        check_state_keys(state_dict, [_expected_state(p, sg) for sg, g in zip(saved, self.param_groups) for p in g['params']],
-                         'AutoSGM')
-        super().load_state_dict(state_dict)
-        for g in self.param_groups: g.setdefault('momentum', g['beta_cfg'][2])
+            given = _given(g)
+            foreign = [k for k in given if k in REFUSED_KEYS]
+            if foreign: raise ValueError(f"AutoSGM.load_state_dict: param group {gi} holds {foreign}, which AutoSGM does not have. "
+                                         f"This state_dict was saved by another optimizer: load it into that optimizer's class.")
+            try: r = _resolve(given, self.defaults, live_wins=True)
+            except ValueError as e: raise ValueError(f"AutoSGM.load_state_dict: param group {gi}: {e}") from None
+            groups.append({**{k: v for k, v in g.items() if k not in given}, **r})
+        sd['param_groups'] = groups
+        _check_state_shapes(sd, self.param_groups)
+        check_state_keys(sd, [_expected_state(p, sg) for sg, g in zip(groups, self.param_groups) for p in g['params']], 'AutoSGM')
+        super().load_state_dict(sd)
 
 # %% ../nbs/10_autosgm.ipynb #2b84026a
 def _use_foreach(group, ps):
     "The multi-tensor path? `foreach=None` follows the course optimizers' rule, `foreach_default`"
     return foreach_default(ps) if group['foreach'] is None else group['foreach']
 
+def _check_step_group(group, gi):
+    "Refuse keys the step would otherwise ignore (a tuple, `betas`, another optimizer's), then validate the named keys"
+    stray = [k for k in group if (k in CFG_KEYS and k != 'rc_cfg') or k in REFUSED_KEYS or k == 'betas']
+    if stray: raise ValueError(f"Invalid param_groups[{gi}] keys {stray}: AutoSGM reads its configuration from the keys "
+                               f"{', '.join(HYPER_KEYS)} (for betas, write momentum and beta_a)")
+    check_hypers(group)
+
 @_patch
 @torch.no_grad()
-def step(self:AutoSGM, closure=None):
+def _step(self:AutoSGM, closure=None):
     "Perform one optimisation step; `closure` re-evaluates the model and returns the loss"
     loss = None
     if closure is not None:
         with torch.enable_grad(): loss = closure()
     for gi, group in enumerate(self.param_groups):               # every check before any update
         check_dense_grads(group['params'], 'AutoSGM', f"param_groups[{gi}]['params']")
-        _check_group_hypers(group)
+        _check_step_group(group, gi)
     for group in self.param_groups:
-        official, buckets = group['quirks'] == 'official', {}
+        official, rc, buckets = group['quirks'] == 'official', RcCfg(*group['rc_cfg']), {}
         for p in group['params']:
             if p.grad is None: continue                          # no gradient: counters and state untouched
             state = self.state[p]
             _ensure_state(p, state, group)
-            t, rho = _advance_counters(state, group['rc_cfg'], official)
+            t, rho = _advance_counters(state, rc, official)
             buckets.setdefault((p.device, p.dtype, t, rho), []).append(p)
         for (device, dtype, t, rho), ps in buckets.items():
             h = step_scalars(group, t, rho)
+            for p in ps: self.state[p].update(rho=rho, eta=h.lr if h.num == 0 else None)   # what `step_sizes` reports
             if group['fused']: ps = _fused_step(self, ps, h)      # returns what it could not update
             if not ps: continue
             if _use_foreach(group, ps):
@@ -609,78 +724,91 @@ def step(self:AutoSGM, closure=None):
                 for p in ps: asgm_step_(p, p.grad, self.state[p], h)
     return loss
 
+@_patch
+def _step_sizes(self:AutoSGM) -> dict:
+    "{parameter: alpha_t = rho_t A_t of its last step}: a float for a constant numerator, else a 0-dim tensor on its device"
+    out = {}
+    for g in self.param_groups:
+        for p in g['params']:
+            st = self.state.get(p, {})
+            if 'rho' in st: out[p] = st['rho'] * (st['eta'] if st['eta'] is not None else st['lr_num'].detach().clone())
+    return out
+
 # %% ../nbs/10_autosgm.ipynb #851a8179
 def torch_weight_decay(weight_decay, decoupled_weight_decay, beta_i, gamma_i=0.):
-    "`wd_cfg` for a `weight_decay` in torch's units: L2 on the gradient, or a decay of `lr * weight_decay` per step"
-    check_in_range('weight_decay', weight_decay)
+    "The `wd_cfg` that gives a `weight_decay` in torch's units (what param groups hold): L2 on the gradient, or a decay of `lr * weight_decay` per step"
+    check_in_range('weight_decay', weight_decay); check_in_range('beta_i', beta_i, 0., 1.)
+    if not _num(gamma_i) or not -1 <= gamma_i <= beta_i:
+        raise ValueError(f"Invalid gamma_i={gamma_i!r}: allowed range is [-1, beta_i={beta_i:g}]")
     if not decoupled_weight_decay: return WdCfg(weight_decay, 0)
     return WdCfg(weight_decay * (1 - gamma_i) / (1 - beta_i), 1)
 
 @_patch(cls_method=True)
-def heavy_ball(cls:AutoSGM, params,
-               lr=1e-2,           # η = lr_cfg[1]
-               momentum=0.9,      # pole beta_i = beta_cfg[2]
-               weight_decay=0.,   # L2, as torch's SGD: wd_cfg = (weight_decay, 0)
-               debias=False,      # beta_cfg[5]
-               **kwargs):
+def _heavy_ball(cls:AutoSGM, params,
+                lr=1e-2,           # η = lr_cfg[1]
+                momentum=0.9,      # pole beta_i = beta_cfg[2]
+                weight_decay=0.,   # L2, as torch's SGD: wd_cfg = (weight_decay, 0)
+                debias=False,      # beta_cfg[5]
+                **kwargs):
     "Polyak heavy ball: `lr_cfg=(False, lr, 0)`, `beta_i=momentum`, `gamma_i=0`; equals `SGD(lr*(1-momentum), momentum, weight_decay=weight_decay)`"
-    return cls(params, lr_cfg=LrCfg(False, lr, 0), beta_cfg=BetaCfg(beta_i=momentum, debias=debias),
-               wd_cfg=torch_weight_decay(weight_decay, False, momentum), **kwargs)
+    return cls(params, lr=lr, aoptlr=False, num_lrc=0, momentum=momentum, gamma=0., debias=debias,
+               weight_decay=weight_decay, decoupled_weight_decay=False, **kwargs)
 
 @_patch(cls_method=True)
-def nesterov(cls:AutoSGM, params,
-             lr=1e-2,           # η = lr_cfg[1]
-             momentum=0.9,      # pole beta_i = beta_cfg[2]
-             weight_decay=0.,   # L2, as torch's SGD
-             **kwargs):
+def _nesterov(cls:AutoSGM, params,
+              lr=1e-2,           # η = lr_cfg[1]
+              momentum=0.9,      # pole beta_i = beta_cfg[2]
+              weight_decay=0.,   # L2, as torch's SGD
+              **kwargs):
     "Nesterov: heavy ball with the zero `gamma_i = momentum/(1+momentum)`; SGD(nesterov=True) from step 2 (step 1 is smaller by 1+momentum)"
-    return cls(params, lr_cfg=LrCfg(False, lr, 0), beta_cfg=BetaCfg(beta_i=momentum, gamma_i=momentum / (1 + momentum), debias=False),
-               wd_cfg=torch_weight_decay(weight_decay, False, momentum), **kwargs)
+    check_in_range('momentum', momentum, 0., 1.)                # before the zero is computed from it
+    return cls(params, lr=lr, aoptlr=False, num_lrc=0, momentum=momentum, gamma=momentum / (1 + momentum), debias=False,
+               weight_decay=weight_decay, decoupled_weight_decay=False, **kwargs)
 
 # %% ../nbs/10_autosgm.ipynb #9eb359fd
 @_patch(cls_method=True)
-def adam_like(cls:AutoSGM, params,
-              lr=1e-3,                       # η = lr_cfg[1]
-              betas=(0.9, 0.999),            # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
-              eps=1e-8,                      # eps_cfg[0]; note it also enters inside the square
-              weight_decay=0.,               # torch's units: L2 (Adam) or decoupled (AdamW)
-              decoupled_weight_decay=False,  # AdamW's decay instead of Adam's L2
-              gamma=0.,                      # smoothing zero beta_cfg[3]: 0 is Adam
-              **kwargs):
+def _adam_like(cls:AutoSGM, params,
+               lr=1e-3,                       # η = lr_cfg[1]
+               betas=(0.9, 0.999),            # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
+               eps=1e-8,                      # eps_cfg[0]; note it also enters inside the square
+               weight_decay=0.,               # torch's units: L2 (Adam) or decoupled (AdamW)
+               decoupled_weight_decay=False,  # AdamW's decay instead of Adam's L2
+               gamma=0.,                      # smoothing zero beta_cfg[3]: 0 is Adam
+               **kwargs):
     "Adam (or AdamW with `decoupled_weight_decay=True`): `lr_cfg=(True, lr, 0)`, debiased smoothing, moment normalisation"
-    b1, b2 = betas
-    return cls(params, lr_cfg=LrCfg(True, lr, 0), beta_cfg=BetaCfg(beta_a=b2, beta_i=b1, gamma_i=gamma), eps_cfg=EpsCfg(eps),
-               wd_cfg=torch_weight_decay(weight_decay, decoupled_weight_decay, b1, gamma), **kwargs)
+    return cls(params, lr=lr, aoptlr=True, num_lrc=0, betas=betas, gamma=gamma, debias=True, eps=eps,
+               weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay, **kwargs)
 
 def _numerator_constructor(cls, params, N, lr, betas, beta_n, gamma, eps, weight_decay, decoupled_weight_decay, kwargs):
-    return cls(params, lr_cfg=LrCfg(True, lr, N), beta_cfg=BetaCfg(beta_n, betas[1], betas[0], gamma), eps_cfg=EpsCfg(eps),
-               wd_cfg=torch_weight_decay(weight_decay, decoupled_weight_decay, betas[0], gamma), **kwargs)
+    return cls(params, lr=lr, aoptlr=True, num_lrc=N, betas=betas, beta_n=beta_n, gamma=gamma, eps=eps,
+               weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay, **kwargs)
 
 @_patch(cls_method=True)
-def parcor(cls:AutoSGM, params,
-           lr=1e-2,                      # trust-region constant η = lr_cfg[1]
-           markov=False,                 # num_lrc 2 (Markov-clipped) instead of 1
-           betas=(0.9, 0.999),           # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
-           beta_n=0.9999,                # numerator pole beta_cfg[0]
-           gamma=0.,                     # smoothing zero beta_cfg[3] (momentum/(1+momentum): Nesterov)
-           eps=1e-8,                     # eps_cfg[0]
-           weight_decay=0.,              # torch's units
-           decoupled_weight_decay=True,  # AdamW-style decay
-           **kwargs):
+def _parcor(cls:AutoSGM, params,
+            lr=1e-2,                      # trust-region constant η = lr_cfg[1]
+            markov=False,                 # num_lrc 2 (Markov-clipped) instead of 1
+            betas=(0.9, 0.999),           # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
+            beta_n=0.9999,                # numerator pole beta_cfg[0]
+            gamma=0.,                     # smoothing zero beta_cfg[3] (momentum/(1+momentum): Nesterov)
+            eps=1e-8,                     # eps_cfg[0]
+            weight_decay=0.,              # torch's units
+            decoupled_weight_decay=True,  # AdamW-style decay
+            **kwargs):
     "Adaptive numerator: `lr_cfg=(True, lr, 1 or 2)`: the learning rate of each tensor estimated by partial correlation"
+    if not isinstance(markov, bool): raise ValueError(f"Invalid markov={markov!r}: allowed values are True, False")
     return _numerator_constructor(cls, params, 2 if markov else 1, lr, betas, beta_n, gamma, eps, weight_decay,
                                   decoupled_weight_decay, kwargs)
 
 @_patch(cls_method=True)
-def moment(cls:AutoSGM, params,
-           lr=1e-2,                      # the numerator's cap η = lr_cfg[1]
-           betas=(0.9, 0.999),           # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
-           beta_n=0.9999,                # numerator pole beta_cfg[0]: its warm-up lasts about 1/(1-beta_n) steps
-           gamma=0.,                     # smoothing zero beta_cfg[3]
-           eps=1e-8,                     # eps_cfg[0]
-           weight_decay=0.,              # torch's units
-           decoupled_weight_decay=True,  # AdamW-style decay
-           **kwargs):
+def _moment(cls:AutoSGM, params,
+            lr=1e-2,                      # the numerator's cap η = lr_cfg[1]
+            betas=(0.9, 0.999),           # (beta_i, beta_a) = beta_cfg[2], beta_cfg[1]
+            beta_n=0.9999,                # numerator pole beta_cfg[0]: its warm-up lasts about 1/(1-beta_n) steps
+            gamma=0.,                     # smoothing zero beta_cfg[3]
+            eps=1e-8,                     # eps_cfg[0]
+            weight_decay=0.,              # torch's units
+            decoupled_weight_decay=True,  # AdamW-style decay
+            **kwargs):
     "Moment numerator: `lr_cfg=(True, lr, 3)`: each tensor's learning rate warms up from 0 towards `lr`"
     return _numerator_constructor(cls, params, 3, lr, betas, beta_n, gamma, eps, weight_decay, decoupled_weight_decay, kwargs)
 
@@ -694,9 +822,8 @@ def tensor_values(h:StepScalars):
     return h._replace(**{k: torch.tensor(float(getattr(h, k)), dtype=torch.float64) for k in VALUE_FIELDS})
 
 # %% ../nbs/10_autosgm.ipynb #12c1bc5f
-MAX_BUCKET_GRAPHS = 16   # distinct buckets compiled as a whole before falling back to per-tensor kernels
+MAX_BUCKET_GRAPHS = 16   # per optimizer: distinct buckets compiled as a whole before falling back to per-tensor kernels
 BUCKET_NUMEL = 2**26     # elements per compiled call (four 4096x4096 matrices); a larger bucket runs in chunks
-_bucket_fns, _tensor_fns = {}, {}   # compiled `asgm_bucket_` per bucket, `asgm_step_` per set of flags
 
 def _compile_copy(f, cache, key, dynamic):
     "`torch.compile` a fresh copy of `f` for `key`: torch's recompile limit then counts per key, not per function"
@@ -716,21 +843,21 @@ def split_bucket(ps:list, limit:int=None) -> list:
     return out + [cur] if cur else out
 
 def _fused_step(opt, ps, h):
-    "Update `ps` with the compiled step; return the parameters left for the foreach path"
-    if getattr(opt, '_fused_failed', False): return ps
+    "Update `ps` with `opt`'s compiled steps (cached on `opt`); return the parameters left for the foreach path"
+    if opt._fused_failed: return ps
     todo = [p for p in ps if p.is_contiguous() and p.grad.is_contiguous()]
     rest = [p for p in ps if not (p.is_contiguous() and p.grad.is_contiguous())]
     if not todo: return ps
-    hv, flags, done = tensor_values(h), tuple(h[:len(FLAG_FIELDS)]), 0   # done: tensors updated, should compiling fail
+    hv, flags, done = tensor_values(h), tuple(getattr(h, k) for k in FLAG_FIELDS), 0   # done: tensors updated, should compiling fail
     try:
         for chunk in split_bucket(todo):
             states = [{k: _flat(v) for k, v in opt.state[p].items() if isinstance(v, Tensor)} for p in chunk]
             args = ([p.detach().view(-1) for p in chunk], [p.grad.view(-1) for p in chunk], states)
             key = (flags, tuple((p.shape, p.dtype, p.device) for p in chunk), tuple(tuple(sorted(s)) for s in states))
-            if key in _bucket_fns or len(_bucket_fns) < MAX_BUCKET_GRAPHS:
-                _compile_copy(asgm_bucket_, _bucket_fns, key, False)(*args, hv); done += len(chunk)
+            if key in opt._bucket_fns or len(opt._bucket_fns) < MAX_BUCKET_GRAPHS:
+                _compile_copy(asgm_bucket_, opt._bucket_fns, key, False)(*args, hv); done += len(chunk)
             else:
-                f = _compile_copy(asgm_step_, _tensor_fns, flags, True)
+                f = _compile_copy(asgm_step_, opt._tensor_fns, flags, True)
                 for p, g, s in zip(*args): f(p, g, s, hv); done += 1
     except Exception as e:
         warnings.warn(f"AutoSGM(fused=True): torch.compile failed ({type(e).__name__}: {str(e)[:200]}); "
