@@ -25,12 +25,12 @@ import torch.nn.functional as F
 import torch.distributed as dist
 
 from .learner import Callback, TrainLearner, def_device, set_seed
-from .data import fashion_tensors, TensorLoader, DataError, split_data
+from .data import TensorLoader, DataError, split_data
 from .activations import course_model, get_model, act_gr, iw
 from .optim import SGD, Momentum, RMSProp, Adam, AdamW
 from .sgd import foreach_default
 from .sched import ParamSchedCB, one_cycle
-from .autosgm import AutoSGM, window_fixed
+from .autosgm import AutoSGM
 from .elra import ELRA
 from .course import ELRACB
 
@@ -416,23 +416,16 @@ def plot_profiles(res:dict, key:str='steps_to_target', ax=None, tau_max:float=8.
     return ax
 
 # %% ../nbs/12_compare.ipynb #1cf9d15c
-def _asgm_rho(state, group)->float:
-    "AutoSGM's window value after the tensor's last step (1 for the default constant window)."
-    rc = group['rc_cfg']
-    return float(window_fixed(state['step'], state['epoch'], rc)) if state.get('step') else 1.
-
 def effective_steps(opt, # an optimizer after at least one step
                     names:dict=None # parameter -> name; default 'p0', 'p1', ...
                    )->dict:
-    "name -> the step size `opt` uses now: per tensor rho*numerator for AutoSGM, alpha and eta for ELRA, else the group's lr."
+    "name -> the step size `opt` used in its last step, as the optimizer reports it: AutoSGM's `step_sizes()`, ELRA's alpha and eta, else the group's lr."
     if isinstance(opt, ELRA): return {'alpha': opt.alpha, 'eta': opt.eta}
+    used = opt.step_sizes() if isinstance(opt, AutoSGM) else {}   # rho_t * A_t per tensor, read from the optimizer, never recomputed
     out = {}
     for g in opt.param_groups:
         for i, p in enumerate(g['params']):
-            st, nm = opt.state.get(p, {}), (names or {}).get(p, f'p{i}')
-            if isinstance(opt, AutoSGM) and st:
-                out[nm] = _asgm_rho(st, g) * (st['lr_num'].detach().clone() if 'lr_num' in st else g['lr'])
-            else: out[nm] = g['lr']
+            out[(names or {}).get(p, f'p{i}')] = used.get(p, g['lr'])
     return out
 
 class StepSizeCB(Callback):
