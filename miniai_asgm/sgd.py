@@ -143,19 +143,17 @@ def check_state_keys(state_dict:dict, # the `state_dict` about to be loaded
                      expected:list, # per parameter, in `param_groups` order: the state (name -> value) the loader keeps
                      name:str, # the loading optimizer, shown in the message
                     ):
-    "Raise a `ValueError` naming the state keys of `state_dict` that `name` needs but misses, does not keep, or finds in another shape."
+    "Raise a `ValueError` naming the state keys of `state_dict` that `name` needs but misses or holds in another shape."
     saved = [i for g in state_dict.get('param_groups', []) for i in g.get('params', [])]
     for k, (i, init) in enumerate(zip(saved, expected)):
         st = state_dict.get('state', {}).get(i)
         if not st: continue                       # no state yet: nothing to compare
         missing = sorted(set(init) - set(st))
-        extra = sorted(set(st) - set(init)) if init else []   # keys another optimizer keeps (an optimizer that declares its state)
         wrong = sorted(n for n, v in init.items() if n in st and isinstance(v, Tensor) and
                        not (isinstance(st[n], Tensor) and st[n].shape == v.shape))
-        if missing or extra or wrong: raise ValueError(
+        if missing or wrong: raise ValueError(
             f"{name}.load_state_dict: the state of parameter {k} " +
             (f"lacks {missing}, " if missing else '') +
-            (f"holds {extra} that {name} does not keep, " if extra else '') +
             (f"holds {wrong} not as tensors of the shapes {name} keeps, " if wrong else '') +
             f"against {name}'s {sorted(init)}; it has {sorted(st)}. This state_dict was saved by another "
             f"optimizer: load it into that optimizer's class.")
