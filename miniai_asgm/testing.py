@@ -228,7 +228,7 @@ def _set_grads(params, grads):
     for p, g in zip(params, grads): p.grad = g.clone()
 
 def check_torch_conventions(make_opt, # `make_opt(params, **overrides) -> optimizer`, as for `check_optimizer_contract`
-                            torch_twin=None, # `torch_twin(params, **overrides)` with the same steps; None: no twin
+                            torch_twin=None, # `torch_twin(params) -> optimizer` with the same steps; None: no twin
                             supports_complex:bool=True, # complex parameters step as their `torch.view_as_real`; False: refused with an error naming 'complex'
                             tensor_lr:bool=True, # a one-element tensor `lr` steps as the number; False: refused with an error naming 'lr'
                             has_foreach:bool|None=None, # a `foreach=True` path; None: when `defaults` holds `foreach`

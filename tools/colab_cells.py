@@ -27,7 +27,7 @@ def cells_for(nb_path:Path):
     url = f"https://colab.research.google.com/github/{gh}/blob/{s['branch']}/{s['nbs_path']}/{nb_path.name}"
     link = {'cell_type': 'markdown', 'id': LINK_ID, 'metadata': {},
             'source': lines(f"[Open this chapter in Colab]({url}): its first cell installs the package there (choose a GPU runtime for the training chapters).")}
-    install = {'cell_type': 'code', 'id': INSTALL_ID, 'metadata': {}, 'execution_count': None, 'outputs': [],
+    install = {'cell_type': 'code', 'execution_count': None, 'id': INSTALL_ID, 'metadata': {}, 'outputs': [],   # nbdev_clean's key order
                'source': lines("#|hide\n#|notest\n"
                                "# On Colab: install this course's package with its course extra. Colab's own torch is kept\n"
                                "# when it satisfies the package's requirement. Anywhere else this cell does nothing.\n"
